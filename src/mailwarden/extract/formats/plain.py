@@ -1,0 +1,23 @@
+"""Plain text (text/plain, .txt, and text of any unlisted text/* type)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mailwarden.extract.base import ExtractContext, Segment
+from mailwarden.extract.formats.textcodec import decode_text
+
+
+class PlainTextExtractor:
+    name = "plain"
+    description = "Plain text in any charset, declared or detected."
+
+    def matches(self, content_type: str, filename: str, head: bytes) -> bool:
+        return content_type == "text/plain" or filename.endswith((".txt", ".text", ".log"))
+
+    def extract(self, data: bytes, context: ExtractContext) -> Iterator[Segment]:
+        context.budget.charge_bytes(len(data), context.location)
+        yield context.segment(decode_text(data, context.charset))
+
+
+EXTRACTOR = PlainTextExtractor()

@@ -1,0 +1,207 @@
+"""Bytes → `Message`, tolerant of what real mail contains and capped against hostile input.
+
+The standard library's parser (modern policy) does the MIME work. Before it sees
+the bytes we cap the header block (its size and line count), because the header
+parser has had quadratic-time bugs; while walking the tree we cap depth and the
+number of parts. What breaks a rule becomes a `ParseProblem`, never an exception.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from mailwarden.message.addresses import parse_address_header
+from mailwarden.message.model import (
+    Address,
+    AddressField,
+    Message,
+    ParseProblem,
+    Part,
+    Recipient,
+)
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_BODY_TYPES = frozenset({"text/plain", "text/html"})
+
+
+@dataclass(frozen=True, slots=True)
+class ParseLimits:
+    """Caps applied before and while the MIME tree is read."""
+
+    max_header_bytes: int = 256 * 1024
+    max_header_lines: int = 2000
+    max_mime_depth: int = 20
+    max_parts: int = 500
+
+
+def parse_message(raw: bytes, limits: ParseLimits | None = None) -> Message:
+    """Parse RFC 5322 bytes into a `Message`; never raises on malformed input."""
+    limits = limits or ParseLimits()
+    problems: list[ParseProblem] = []
+    raw = _cap_header_block(raw, limits, problems)
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    message = message_from_email(parsed, limits, problems)
+    message.size = len(raw)
+    return message
+
+
+def message_from_email(
+    parsed: EmailMessage, limits: ParseLimits, problems: list[ParseProblem] | None = None
+) -> Message:
+    """Build a `Message` from an already parsed `EmailMessage`."""
+    problems = problems if problems is not None else []
+    message = Message(problems=problems)
+    message.subject = _header_text(parsed, "subject", problems)
+    senders = _addresses(parsed, "from", problems)
+    message.sender = senders[0] if senders else None
+    for field in AddressField:
+        for mailbox in _addresses(parsed, field.value, problems):
+            message.recipients.append(Recipient(mailbox, field))
+    message.message_id = _header_text(parsed, "message-id", problems).strip()
+    message.in_reply_to = _header_text(parsed, "in-reply-to", problems).strip()
+    message.references = _header_text(parsed, "references", problems).split()
+    message.date = _date(parsed, problems)
+    _collect_parts(parsed, message, limits, depth=0, counter=[0])
+    for defect in parsed.defects:
+        problems.append(ParseProblem("message", _defect_text(defect)))
+    return message
+
+
+def _cap_header_block(raw: bytes, limits: ParseLimits, problems: list[ParseProblem]) -> bytes:
+    match = _HEADER_END.search(raw, 0, limits.max_header_bytes + 4)
+    header_end = match.start() if match else min(len(raw), limits.max_header_bytes)
+    headers, rest = raw[:header_end], raw[header_end:]
+    if header_end >= limits.max_header_bytes and match is None:
+        problems.append(
+            ParseProblem("headers", f"header block over {limits.max_header_bytes} bytes; cut")
+        )
+        rest = b"\r\n\r\n" + rest
+    lines = headers.splitlines()
+    if len(lines) > limits.max_header_lines:
+        problems.append(
+            ParseProblem("headers", f"over {limits.max_header_lines} header lines; rest ignored")
+        )
+        headers = b"\n".join(lines[: limits.max_header_lines])
+    return headers + rest
+
+
+def _header_text(parsed: EmailMessage, name: str, problems: list[ParseProblem]) -> str:
+    try:
+        value = parsed.get(name)
+    except Exception as exc:  # the header registry raises several kinds on garbage
+        problems.append(ParseProblem(f"header:{name}", f"unreadable header: {exc}"))
+        raw = parsed.get_all(name, failobj=[])  # type: ignore[arg-type]
+        return str(raw[0]) if raw else ""
+    return "" if value is None else str(value)
+
+
+def _addresses(parsed: EmailMessage, name: str, problems: list[ParseProblem]) -> list[Address]:
+    try:
+        values = parsed.get_all(name) or []
+        raw_values = [str(v) for v in values]
+    except Exception as exc:
+        problems.append(ParseProblem(f"header:{name}", f"unreadable address header: {exc}"))
+        raw_values = [str(v) for v in parsed._headers if v[0].lower() == name]  # type: ignore[attr-defined]
+    found: list[Address] = []
+    for raw in raw_values:
+        addresses, problem = parse_address_header(raw)
+        found.extend(addresses)
+        if problem:
+            problems.append(ParseProblem(f"header:{name}", problem))
+    return found
+
+
+def _date(parsed: EmailMessage, problems: list[ParseProblem]) -> Any:
+    raw = _header_text(parsed, "date", problems)
+    if not raw:
+        return None
+    try:
+        return parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        problems.append(ParseProblem("header:date", f"unreadable date {raw[:60]!r}"))
+        return None
+
+
+def _collect_parts(
+    node: EmailMessage, message: Message, limits: ParseLimits, depth: int, counter: list[int]
+) -> None:
+    if depth > limits.max_mime_depth:
+        message.problems.append(
+            ParseProblem("mime", f"MIME nesting deeper than {limits.max_mime_depth}; rest skipped")
+        )
+        return
+    if node.is_multipart() and node.get_content_type() != "message/rfc822":
+        for child in node.iter_parts():
+            if counter[0] >= limits.max_parts:
+                message.problems.append(
+                    ParseProblem("mime", f"more than {limits.max_parts} parts; rest skipped")
+                )
+                return
+            assert isinstance(child, EmailMessage)
+            _collect_parts(child, message, limits, depth + 1, counter)
+        return
+    counter[0] += 1
+    message.parts.append(_leaf(node, counter[0], message.problems))
+
+
+def _leaf(node: EmailMessage, index: int, problems: list[ParseProblem]) -> Part:
+    content_type = node.get_content_type()
+    try:
+        filename = node.get_filename() or ""
+    except Exception:  # malformed RFC 2231 parameters
+        filename = ""
+    disposition = node.get_content_disposition()
+    is_body = content_type in _BODY_TYPES and disposition != "attachment" and not filename
+    payload = _payload_bytes(node, content_type, index, problems)
+    if not filename and not is_body:
+        filename = f"part-{index}{_extension_for(content_type)}"
+    charset = node.get_content_charset()
+    for defect in node.defects:
+        problems.append(ParseProblem(filename or "body", _defect_text(defect)))
+    return Part(content_type, payload, filename, is_body, charset)
+
+
+def _payload_bytes(
+    node: EmailMessage, content_type: str, index: int, problems: list[ParseProblem]
+) -> bytes:
+    if content_type == "message/rfc822" or node.get_content_maintype() == "message":
+        inner = node.get_payload()
+        if isinstance(inner, list) and inner:
+            first = inner[0]
+            try:
+                return bytes(first.as_bytes(policy=email.policy.default.clone(linesep="\r\n")))
+            except Exception as exc:
+                problems.append(ParseProblem(f"part-{index}", f"unreadable attached message: {exc}"))
+                return b""
+    try:
+        payload = node.get_payload(decode=True)
+    except Exception as exc:
+        problems.append(ParseProblem(f"part-{index}", f"undecodable payload: {exc}"))
+        return b""
+    if isinstance(payload, bytes):
+        return payload
+    raw = node.get_payload()
+    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+
+
+def _extension_for(content_type: str) -> str:
+    return {
+        "text/plain": ".txt",
+        "text/html": ".html",
+        "message/rfc822": ".eml",
+        "application/pdf": ".pdf",
+        "text/calendar": ".ics",
+        "text/csv": ".csv",
+    }.get(content_type, "")
+
+
+def _defect_text(defect: object) -> str:
+    text = defect.__doc__ or type(defect).__name__
+    return f"{type(defect).__name__}: {text.strip().splitlines()[0]}"
