@@ -42,7 +42,9 @@ def find_extractor(content_type: str, filename: str, head: bytes) -> Extractor |
     return None
 
 
-def dispatch(context: ExtractContext, data: bytes, name: str, content_type: str) -> Iterator[Segment]:
+def dispatch(
+    context: ExtractContext, data: bytes, name: str, content_type: str
+) -> Iterator[Segment]:
     """Read one file with the extractor for its format (used for parts and container members)."""
     context.budget.check_time()
     extractor = find_extractor(content_type, name, data[:16])

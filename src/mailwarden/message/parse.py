@@ -97,7 +97,7 @@ def _header_text(parsed: EmailMessage, name: str, problems: list[ParseProblem]) 
         value = parsed.get(name)
     except Exception as exc:  # the header registry raises several kinds on garbage
         problems.append(ParseProblem(f"header:{name}", f"unreadable header: {exc}"))
-        raw = parsed.get_all(name, failobj=[])  # type: ignore[arg-type]
+        raw = parsed.get_all(name, failobj=[])
         return str(raw[0]) if raw else ""
     return "" if value is None else str(value)
 
@@ -175,10 +175,14 @@ def _payload_bytes(
         inner = node.get_payload()
         if isinstance(inner, list) and inner:
             first = inner[0]
+            if not isinstance(first, email.message.Message):
+                return b""
             try:
                 return bytes(first.as_bytes(policy=email.policy.default.clone(linesep="\r\n")))
             except Exception as exc:
-                problems.append(ParseProblem(f"part-{index}", f"unreadable attached message: {exc}"))
+                problems.append(
+                    ParseProblem(f"part-{index}", f"unreadable attached message: {exc}")
+                )
                 return b""
     try:
         payload = node.get_payload(decode=True)

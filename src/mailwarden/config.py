@@ -1,0 +1,170 @@
+"""The TOML configuration: schema, safe defaults, and errors that name the key.
+
+The smallest valid file is::
+
+    [organisation]
+    domains = ["example.police.uk"]
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mailwarden.extract.limits import ExtractionLimits
+from mailwarden.message.parse import ParseLimits
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the key and the problem."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OrganisationConfig(_Section):
+    name: str = ""
+    domains: list[str] = Field(default_factory=list)
+    """Mail domains that are the organisation's own (sub-domains included)."""
+    staff_names: list[str] = Field(default_factory=list)
+    """Staff names whose appearance in sign-offs and signatures is not reported as PERSON."""
+
+    @field_validator("domains")
+    @classmethod
+    def _domains_look_like_domains(cls, value: list[str]) -> list[str]:
+        cleaned = [d.strip().lower().lstrip("@") for d in value]
+        for domain in cleaned:
+            if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
+                raise ValueError(f"{domain!r} is not a mail domain")
+        return cleaned
+
+
+_EXTRACTION = ExtractionLimits()
+_PARSING = ParseLimits()
+
+PositiveInt = Annotated[int, Field(gt=0)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+
+
+class LimitsConfig(_Section):
+    max_total_bytes: PositiveInt = _EXTRACTION.max_total_bytes
+    max_file_bytes: PositiveInt = _EXTRACTION.max_file_bytes
+    max_compression_ratio: PositiveFloat = _EXTRACTION.max_compression_ratio
+    max_depth: PositiveInt = _EXTRACTION.max_depth
+    max_archive_members: PositiveInt = _EXTRACTION.max_archive_members
+    max_text_chars: PositiveInt = _EXTRACTION.max_text_chars
+    seconds_per_message: PositiveFloat = _EXTRACTION.seconds_per_message
+    max_header_bytes: PositiveInt = _PARSING.max_header_bytes
+    max_header_lines: PositiveInt = _PARSING.max_header_lines
+    max_mime_depth: PositiveInt = _PARSING.max_mime_depth
+    max_parts: PositiveInt = _PARSING.max_parts
+    max_message_bytes: PositiveInt = 100 * 1024 * 1024
+    """Messages larger than this are not parsed at all and are reported as unscannable."""
+
+    def extraction(self) -> ExtractionLimits:
+        return ExtractionLimits(
+            max_total_bytes=self.max_total_bytes,
+            max_file_bytes=self.max_file_bytes,
+            max_compression_ratio=self.max_compression_ratio,
+            max_depth=self.max_depth,
+            max_archive_members=self.max_archive_members,
+            max_text_chars=self.max_text_chars,
+            seconds_per_message=self.seconds_per_message,
+        )
+
+    def parsing(self) -> ParseLimits:
+        return ParseLimits(
+            max_header_bytes=self.max_header_bytes,
+            max_header_lines=self.max_header_lines,
+            max_mime_depth=self.max_mime_depth,
+            max_parts=self.max_parts,
+        )
+
+
+DEFAULT_CRIME_REFERENCE_FORMATS = (
+    r"\b[A-Z]{2}/\d{2}/\d{4,6}\b",
+    r"\bCRI?M?\s?\d{2}/\d{4,8}\b",
+    r"\b\d{2}/\d{5,7}/\d{2}\b",
+)
+
+
+class CrimeReferenceConfig(_Section):
+    formats: list[str] = Field(default_factory=lambda: list(DEFAULT_CRIME_REFERENCE_FORMATS))
+    """Regular expressions for the force's crime and incident reference numbers."""
+
+    @field_validator("formats")
+    @classmethod
+    def _formats_compile(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
+        return value
+
+
+class KnownRecordsConfig(_Section):
+    files: list[Path] = Field(default_factory=list)
+    """CSV files of the organisation's records (names, identifiers, addresses) to match exactly."""
+    min_chars: PositiveInt = 4
+    """Values shorter than this are not loaded (they would match ordinary words)."""
+
+
+class DetectConfig(_Section):
+    min_score: Annotated[float, Field(ge=0, le=1)] = 0.5
+    disabled: list[str] = Field(default_factory=list)
+    """Recognizer names to switch off."""
+    crime_reference: CrimeReferenceConfig = CrimeReferenceConfig()
+    known_records: KnownRecordsConfig = KnownRecordsConfig()
+
+
+class Config(_Section):
+    organisation: OrganisationConfig = OrganisationConfig()
+    limits: LimitsConfig = LimitsConfig()
+    detect: DetectConfig = DetectConfig()
+
+    def is_internal(self, domain: str) -> bool:
+        """True when the domain is one of the organisation's (or a sub-domain of one)."""
+        domain = domain.lower()
+        return any(domain == d or domain.endswith("." + d) for d in self.organisation.domains)
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate a config file; no path gives the defaults."""
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    config = config_from_dict(data, str(path))
+    return _resolve_paths(config, path.parent)
+
+
+def config_from_dict(data: dict[str, Any], origin: str = "config") -> Config:
+    """Validate a parsed config; the error names the first bad key in dotted form."""
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            message = "unknown setting"
+        raise ConfigError(f"{origin}: {key}: {message}") from exc
+
+
+def _resolve_paths(config: Config, base: Path) -> Config:
+    files = [f if f.is_absolute() else base / f for f in config.detect.known_records.files]
+    known = config.detect.known_records.model_copy(update={"files": files})
+    detect = config.detect.model_copy(update={"known_records": known})
+    return config.model_copy(update={"detect": detect})

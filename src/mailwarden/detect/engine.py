@@ -1,0 +1,174 @@
+"""Detect stage: run every recognizer over every segment and place the matches.
+
+Pure: segments and the message's addressing in, findings out. The recognizers
+are built once per process (`Detector`), because some load models.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mailwarden.detect.finding import IDENTIFIER_TYPES, Finding, FindingType, Match
+from mailwarden.detect.recognizer import Recognizer, TextContext
+from mailwarden.extract.base import ExtractionProblem, Segment
+from mailwarden.extract.limits import Budget
+from mailwarden.message.model import Message
+
+_SIGN_OFF = re.compile(
+    r"^\s*(?:--\s*$|(?:kind|best|warm|many)?\s*(?:regards|wishes|thanks|thank you)|"
+    r"yours (?:sincerely|faithfully)|cheers|sent from my)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SIGNATURE_MAX_CHARS = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Addressing:
+    """Who the message is from and to: their names are addressing, not content."""
+
+    names: frozenset[str]
+    """Lower-cased tokens of every display name and local part in the headers."""
+    sender_is_internal: bool
+
+
+def addressing_of(message: Message, organisation_domains: Sequence[str]) -> Addressing:
+    """The name tokens the headers already carry, and whether the sender is one of us."""
+    names: set[str] = set()
+    mailboxes = [r.mailbox for r in message.recipients]
+    if message.sender is not None:
+        mailboxes.append(message.sender)
+    for mailbox in mailboxes:
+        names.update(_name_tokens(mailbox.display_name))
+        names.update(_name_tokens(mailbox.address.partition("@")[0].replace(".", " ")))
+    sender_domain = message.sender.domain if message.sender else ""
+    internal = any(
+        sender_domain == d or sender_domain.endswith("." + d) for d in organisation_domains
+    )
+    return Addressing(frozenset(names), internal)
+
+
+class Detector:
+    """Runs a set of recognizers and turns their matches into located findings."""
+
+    def __init__(self, recognizers: Sequence[Recognizer], min_score: float = 0.5) -> None:
+        names = [r.name for r in recognizers]
+        duplicates = {n for n in names if names.count(n) > 1}
+        if duplicates:
+            raise ValueError(f"recognizer names must be unique: {sorted(duplicates)}")
+        self.recognizers = tuple(recognizers)
+        self.min_score = min_score
+
+    def detect(
+        self,
+        segments: Sequence[Segment],
+        message: Message,
+        addressing: Addressing,
+        budget: Budget | None = None,
+        problems: list[ExtractionProblem] | None = None,
+    ) -> list[Finding]:
+        """Every finding in the segments, de-duplicated, in reading order.
+
+        With a `budget`, stops when the message's time runs out and records in
+        `problems` how much was left unscanned.
+        """
+        findings: list[Finding] = []
+        seen: set[tuple[FindingType, str, str, str]] = set()
+        for index, segment in enumerate(segments):
+            if budget is not None and time.monotonic() > budget.deadline:
+                if problems is not None:
+                    problems.append(
+                        ExtractionProblem(
+                            segment.location,
+                            "limit",
+                            f"time limit reached; {len(segments) - index} text segments "
+                            "were not scanned",
+                        )
+                    )
+                break
+            context = TextContext(segment.location, message.date)
+            matches: list[tuple[Match, str]] = []
+            for recognizer in self.recognizers:
+                for match in recognizer.analyze(segment.text, context):
+                    if match.score >= self.min_score:
+                        matches.append((match, recognizer.name))
+            signature_start = _signature_start(segment) if addressing.sender_is_internal else None
+            for match, recognizer_name in _resolve_overlaps(matches):
+                text = segment.text[match.start : match.end]
+                if match.type is FindingType.PERSON and _is_addressing(
+                    text, match.start, addressing, signature_start
+                ):
+                    continue
+                key = (match.type, " ".join(text.lower().split()), segment.location, match.category)
+                if key in seen:
+                    continue
+                seen.add(key)
+                findings.append(
+                    Finding(
+                        type=match.type,
+                        text=" ".join(text.split()),
+                        location=segment.location,
+                        position=segment.position,
+                        start=match.start,
+                        end=match.end,
+                        score=round(match.score, 2),
+                        explanation=match.explanation,
+                        recognizer=recognizer_name,
+                        category=match.category,
+                    )
+                )
+        return findings
+
+
+def _resolve_overlaps(matches: list[tuple[Match, str]]) -> list[tuple[Match, str]]:
+    """Keep matches in text order; where identifiers overlap, keep the likelier one.
+
+    Phrase-level findings (people, categories, markings) never displace each
+    other, but a PERSON inside an e-mail address or identifier is dropped.
+    """
+    matches.sort(key=lambda item: (item[0].start, -item[0].end))
+    kept: list[tuple[Match, str]] = []
+    for match, name in matches:
+        displaced = False
+        for index, (other, _) in enumerate(kept):
+            if other.end <= match.start or match.end <= other.start:
+                continue
+            if match.type in IDENTIFIER_TYPES and other.type in IDENTIFIER_TYPES:
+                if match.type is other.type or match.score <= other.score:
+                    displaced = True
+                else:
+                    kept[index] = (match, name)
+                    displaced = True
+                break
+            if match.type is FindingType.PERSON and other.type in IDENTIFIER_TYPES:
+                displaced = True
+                break
+        if not displaced:
+            kept.append((match, name))
+    kept.sort(key=lambda item: (item[0].start, item[0].end))
+    return kept
+
+
+def _signature_start(segment: Segment) -> int | None:
+    """Where a body's sign-off block begins, when it is near the end."""
+    if segment.location != "body":
+        return None
+    tail_from = max(0, len(segment.text) - _SIGNATURE_MAX_CHARS)
+    starts = [m.start() for m in _SIGN_OFF.finditer(segment.text, tail_from)]
+    return starts[0] if starts else None
+
+
+def _is_addressing(
+    text: str, start: int, addressing: Addressing, signature_start: int | None
+) -> bool:
+    """A name from the headers, or in an internal sender's own sign-off, is not content."""
+    if signature_start is not None and start >= signature_start:
+        return True
+    tokens = _name_tokens(text)
+    return bool(tokens) and tokens <= addressing.names
+
+
+def _name_tokens(name: str) -> set[str]:
+    return {t for t in re.split(r"[^\w'-]+", name.lower()) if len(t) > 1}

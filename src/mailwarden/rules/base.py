@@ -1,0 +1,63 @@
+"""The rule interface: a message, its findings and a recipient → reasons to stop, as data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from mailwarden.config import Config
+from mailwarden.detect.finding import Finding
+from mailwarden.extract.base import ExtractionProblem
+from mailwarden.message.model import Message, Recipient
+
+
+class Verdict(StrEnum):
+    """What happens to a recipient's copy, from least to most severe."""
+
+    DELIVER = "deliver"
+    CONFIRM = "confirm"
+    HOLD = "hold"
+    REJECT = "reject"
+
+    @property
+    def rank(self) -> int:
+        return list(Verdict).index(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A rule's hit for one recipient: which rule, what it asks for, and why in plain words."""
+
+    rule: str
+    action: Verdict
+    explanation: str
+    evidence: tuple[str, ...] = ()
+    """The findings' texts (or addresses) that triggered it, for the reviewer."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInput:
+    """Everything a rule may look at; built once per message."""
+
+    message: Message
+    findings: Sequence[Finding]
+    problems: Sequence[ExtractionProblem]
+    config: Config
+    internal_domains: tuple[str, ...] = field(default=())
+
+    def is_internal(self, domain: str) -> bool:
+        domain = domain.lower()
+        return any(domain == d or domain.endswith("." + d) for d in self.internal_domains)
+
+
+class Rule(Protocol):
+    """One check of one recipient: a unique `name`, a one-line `description`, and `check()`."""
+
+    name: str
+    description: str
+
+    def check(self, subject: RuleInput, recipient: Recipient) -> Reason | None:
+        """A reason to stop this recipient's copy, or None."""
+        ...

@@ -1,0 +1,131 @@
+"""The pipeline: parse → extract → detect → judge → decide, for one message at a time.
+
+`Scanner` is built once per process (it loads the recognizers and their
+models); `scan_bytes` and `scan_message` are then pure in effect: a message in,
+a `ScanReport` out, never an exception for bad input.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from mailwarden.config import Config
+from mailwarden.detect.engine import Detector, addressing_of
+from mailwarden.detect.finding import Finding, FindingType
+from mailwarden.detect.recognizers import build_recognizers
+from mailwarden.extract.base import ExtractionProblem
+from mailwarden.extract.limits import Budget
+from mailwarden.extract.registry import extract_message
+from mailwarden.message.model import Message, ParseProblem
+from mailwarden.message.parse import parse_message
+from mailwarden.policy.decide import decide
+from mailwarden.report import ScanReport
+from mailwarden.rules import DEFAULT_RULES, Rule, RuleInput
+
+
+class Scanner:
+    """Scans messages with one config; build once, use for many messages."""
+
+    def __init__(self, config: Config | None = None, rules: Sequence[Rule] = DEFAULT_RULES) -> None:
+        self.config = config or Config()
+        self.detector = Detector(build_recognizers(self.config), self.config.detect.min_score)
+        self.rules = tuple(rules)
+
+    def scan_bytes(self, raw: bytes, source: str = "") -> ScanReport:
+        """Scan one RFC 5322 message given as bytes; a failure inside becomes an error entry."""
+        try:
+            return self._scan_bytes(raw, source)
+        except Exception as exc:  # the safety net: a bug must give a fail-safe report
+            return self.scan_unreadable(source, len(raw), f"internal error: {exc!r}", "internal")
+
+    def _scan_bytes(self, raw: bytes, source: str) -> ScanReport:
+        started = time.monotonic()
+        limits = self.config.limits
+        if len(raw) > limits.max_message_bytes:
+            message = parse_message(_header_block(raw), limits.parsing())
+            message.size = len(raw)
+            problem = ExtractionProblem(
+                "message",
+                "limit",
+                f"message of {len(raw):,} bytes is over the "
+                f"{limits.max_message_bytes:,}-byte limit",
+            )
+            return self._report(source, message, [], [problem], started)
+        return self.scan_message(parse_message(raw, limits.parsing()), source, started)
+
+    def scan_unreadable(
+        self, source: str, size: int, detail: str, kind: str = "corrupt"
+    ) -> ScanReport:
+        """The report for input that is not a message at all (a corrupt .msg, say)."""
+        message = Message(size=size)
+        problem = ExtractionProblem("message", kind, detail)
+        return self._report(source, message, [], [problem], time.monotonic())
+
+    def scan_message(
+        self, message: Message, source: str = "", started: float | None = None
+    ) -> ScanReport:
+        """Scan an already parsed message (from a .msg file, say)."""
+        started = time.monotonic() if started is None else started
+        budget = Budget(self.config.limits.extraction(), started=started)
+        extraction = extract_message(message, budget=budget)
+        addressing = addressing_of(message, self._internal_domains(message))
+        findings = self.detector.detect(
+            extraction.segments, message, addressing, budget, extraction.problems
+        )
+        return self._report(source, message, findings, extraction.problems, started)
+
+    def _report(
+        self,
+        source: str,
+        message: Message,
+        findings: list[Finding],
+        problems: list[ExtractionProblem],
+        started: float,
+    ) -> ScanReport:
+        findings = findings + [_unscannable_finding(p) for p in problems if p.unscannable]
+        subject = RuleInput(
+            message, findings, problems, self.config, self._internal_domains(message)
+        )
+        decisions = []
+        for recipient in message.recipients:
+            reasons = [r for rule in self.rules if (r := rule.check(subject, recipient))]
+            decisions.append(decide(recipient, reasons))
+        return ScanReport(
+            source=source,
+            message=message,
+            findings=findings,
+            decisions=decisions,
+            problems=problems,
+            warnings=list(message.problems),
+            seconds=time.monotonic() - started,
+        )
+
+    def _internal_domains(self, message: Message) -> tuple[str, ...]:
+        """The organisation's domains; without a config, the sender's own domain."""
+        if self.config.organisation.domains:
+            return tuple(self.config.organisation.domains)
+        if message.sender is not None and message.sender.domain:
+            return (message.sender.domain,)
+        return ()
+
+
+def _header_block(raw: bytes) -> bytes:
+    end = raw.find(b"\n\n", 0, 1024 * 1024)
+    crlf_end = raw.find(b"\r\n\r\n", 0, 1024 * 1024)
+    ends = [e for e in (end, crlf_end) if e >= 0]
+    return raw[: min(ends)] + b"\r\n\r\n" if ends else raw[: 64 * 1024]
+
+
+def _unscannable_finding(problem: ExtractionProblem) -> Finding:
+    return Finding(
+        type=FindingType.UNSCANNABLE,
+        text=problem.location,
+        location=problem.location,
+        score=1.0,
+        explanation=f"could not be scanned ({problem.kind}): {problem.detail}",
+        recognizer="extract",
+    )
+
+
+__all__ = ["ParseProblem", "Scanner"]
