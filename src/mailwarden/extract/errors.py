@@ -1,13 +1,13 @@
 """The extract stage's errors. Third-party exceptions are mapped into these at the edge.
 
-    ExtractionError                 anything that stopped a file being read
-    ├── CorruptFile                 the bytes are not a valid file of that format
-    ├── EncryptedFile               password-protected: cannot be read without the key
-    └── LimitExceeded               a hostile-input limit stopped the work
-        ├── BombDetected            decompressed size or ratio over the limit (zip/XML bomb)
-        ├── TooDeep                 nesting deeper than the limit
-        ├── TooManyParts            more members or parts than the limit
-        └── TimeLimitExceeded       the message's time budget ran out
+ExtractionError                 anything that stopped a file being read
+├── CorruptFile                 the bytes are not a valid file of that format
+├── EncryptedFile               password-protected: cannot be read without the key
+└── LimitExceeded               a hostile-input limit stopped the work
+    ├── BombDetected            decompressed size or ratio over the limit (zip/XML bomb)
+    ├── TooDeep                 nesting deeper than the limit
+    ├── TooManyParts            more members or parts than the limit
+    └── TimeLimitExceeded       the message's time budget ran out
 """
 
 from __future__ import annotations

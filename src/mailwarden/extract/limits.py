@@ -51,9 +51,7 @@ class Budget:
     def charge_bytes(self, count: int, what: str) -> None:
         """Account for `count` decompressed bytes; raise past the file or total limit."""
         if count > self.limits.max_file_bytes:
-            raise BombDetected(
-                f"{what} decompresses to over {self.limits.max_file_bytes:,} bytes"
-            )
+            raise BombDetected(f"{what} decompresses to over {self.limits.max_file_bytes:,} bytes")
         self.bytes_used += count
         if self.bytes_used > self.limits.max_total_bytes:
             raise BombDetected(
