@@ -76,19 +76,24 @@ def scan(paths: tuple[Path, ...], as_json: bool, config_path: Path | None) -> No
 
 
 def _scan_item(scanner: Scanner, item: InputItem) -> ScanReport:
+    try:
+        report = _scan_input(scanner, item)
+    except Exception as exc:  # the safety net: one bad input must not stop the others
+        report = scanner.scan_unreadable(item.source, len(item.data), repr(exc), "internal")
+    report.index = item.index
+    return report
+
+
+def _scan_input(scanner: Scanner, item: InputItem) -> ScanReport:
     if item.format is InputFormat.OUTLOOK_MSG:
         from mailwarden.message.msg import MsgReadError, message_from_msg_bytes
 
         try:
             message = message_from_msg_bytes(item.data)
         except MsgReadError as exc:
-            report = scanner.scan_unreadable(item.source, len(item.data), str(exc))
-        else:
-            report = scanner.scan_message(message, item.source)
-    else:
-        report = scanner.scan_bytes(item.data, item.source)
-    report.index = item.index
-    return report
+            return scanner.scan_unreadable(item.source, len(item.data), str(exc))
+        return scanner.scan_message(message, item.source)
+    return scanner.scan_bytes(item.data, item.source)
 
 
 @contextmanager
