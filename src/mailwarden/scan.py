@@ -11,17 +11,21 @@ import time
 from collections.abc import Sequence
 
 from mailwarden.config import Config
+from mailwarden.deadline import HardStop, hard_deadline
 from mailwarden.detect.engine import Detector, addressing_of
 from mailwarden.detect.finding import Finding, FindingType
 from mailwarden.detect.recognizers import build_recognizers
 from mailwarden.extract.base import ExtractionProblem
 from mailwarden.extract.limits import Budget
-from mailwarden.extract.registry import extract_message
+from mailwarden.extract.registry import ExtractionResult, extract_message
 from mailwarden.message.model import Message, ParseProblem
 from mailwarden.message.parse import parse_message
 from mailwarden.policy.decide import decide
 from mailwarden.report import ScanReport
 from mailwarden.rules import DEFAULT_RULES, Rule, RuleInput
+
+HARD_STOP_GRACE_SECONDS = 1.0
+"""The stages stop themselves at the deadline; the hard stop catches a call that does not return."""
 
 
 class Scanner:
@@ -37,7 +41,17 @@ class Scanner:
         try:
             return self._scan_bytes(raw, source)
         except Exception as exc:  # the safety net: a bug must give a fail-safe report
-            return self.scan_unreadable(source, len(raw), f"internal error: {exc!r}", "internal")
+            return self._failed(raw, source, exc)
+
+    def _failed(self, raw: bytes, source: str, error: Exception) -> ScanReport:
+        """A report for a message whose scan failed: its recipients, and the failure."""
+        try:
+            message = parse_message(_header_block(raw), self.config.limits.parsing())
+        except Exception:
+            message = Message()
+        message.size = len(raw)
+        problem = ExtractionProblem("message", "internal", f"internal error: {error!r}")
+        return self._report(source, message, [], [problem], time.monotonic())
 
     def _scan_bytes(self, raw: bytes, source: str) -> ScanReport:
         started = time.monotonic()
@@ -68,11 +82,18 @@ class Scanner:
         """Scan an already parsed message (from a .msg file, say)."""
         started = time.monotonic() if started is None else started
         budget = Budget(self.config.limits.extraction(), started=started)
-        extraction = extract_message(message, budget=budget)
+        extraction = ExtractionResult()
         addressing = addressing_of(message, self._internal_domains(message))
-        findings = self.detector.detect(
-            extraction.segments, message, addressing, budget, extraction.problems
-        )
+        findings: list[Finding] = []
+        try:
+            with hard_deadline(budget.deadline + HARD_STOP_GRACE_SECONDS):
+                extract_message(message, budget=budget, into=extraction)
+                findings = self.detector.detect(
+                    extraction.segments, message, addressing, budget, extraction.problems
+                )
+        except HardStop:
+            detail = f"time limit of {budget.limits.seconds_per_message:g}s reached; scan stopped"
+            extraction.problems.append(ExtractionProblem("message", "limit", detail))
         return self._report(source, message, findings, extraction.problems, started)
 
     def _report(

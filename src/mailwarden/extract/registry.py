@@ -66,11 +66,18 @@ def dispatch(
 
 
 def extract_message(
-    message: Message, limits: ExtractionLimits | None = None, budget: Budget | None = None
+    message: Message,
+    limits: ExtractionLimits | None = None,
+    budget: Budget | None = None,
+    into: ExtractionResult | None = None,
 ) -> ExtractionResult:
-    """Every text segment in the message: subject, body parts, attachments (recursively)."""
+    """Every text segment in the message: subject, body parts, attachments (recursively).
+
+    `into` receives the segments as they are read, so a caller that has to
+    stop the work early keeps what was read so far.
+    """
     budget = budget or Budget(limits or ExtractionLimits())
-    result = ExtractionResult()
+    result = into if into is not None else ExtractionResult()
     root = ExtractContext("", budget, dispatch, problems=result.problems)
     if message.subject:
         result.segments.append(root.child("header:subject").segment(message.subject))
