@@ -51,8 +51,9 @@ def found(text: str) -> list[str]:
         ("home address: XLS6 2AB", []),
         ("home address: LS6 2ABC", []),
         ("home address: LS6 2AB-7", []),
-        # a bare postcode is most often a business's own
+        # a bare postcode is most often a business's own, street and all
         ("Greenfield School, Leeds LS6 2AB", []),
+        ("Kind regards,\nGreenfield School, 1 High Street, Leeds LS1 4AP", []),
         ("", []),
     ],
 )

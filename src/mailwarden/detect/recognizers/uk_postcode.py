@@ -7,8 +7,8 @@ which are non-geographic, or the Crown dependencies' GY, JE and IM); a shape
 with any other area is dropped. An outward code alone ("LS6") is not found.
 
 A bare postcode is most often a business's own (a signature, a venue), so it
-is reported only with an address word nearby; with one, it is somebody's
-address.
+is reported only near a word that says whose it is ("address", "lives",
+"home", "moved to"). Street words do not count: signatures have them too.
 """
 
 from __future__ import annotations
@@ -56,11 +56,6 @@ class UkPostcodeRecognizer(PatternRecognizer):
         "home",
         "moved to",
         "resid",
-        "street",
-        "road",
-        "avenue",
-        "lane",
-        "drive",
         "flat ",
     )
     separators = " "
