@@ -46,6 +46,7 @@ def found(text: str) -> list[str]:
         ("part AB123456C-2", []),
         # without a suffix the shape is too common to report without context
         ("Order AB123456 has shipped.", []),
+        ("Ticket AB123456 a day late", []),
         ("", []),
     ],
 )

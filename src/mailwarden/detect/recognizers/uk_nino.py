@@ -5,7 +5,8 @@ Insurance Manual gives it: the first letter is not D, F, I, Q, U or V, the
 second not D, F, I, O, Q, U or V, and BG, GB, KN, NK, NT, TN and ZZ are never
 issued. A number breaking it is dropped; one keeping it keeps its pattern
 score. The suffix is sometimes left off, so a number without one is found
-only with context.
+only with context. Lower case is accepted, but a suffix after a space must be
+a capital: in "AB123456 a day late" the "a" is a word.
 
 HMRC's own specimen, QQ 12 34 56 C, breaks the prefix rule (Q is never
 issued), so it belongs to nobody. It is still reported, and says it is the
@@ -34,11 +35,13 @@ class UkNinoRecognizer(PatternRecognizer):
     finding_type = FindingType.UK_NINO
     patterns: ClassVar[tuple[Pattern, ...]] = (
         Pattern(
-            "nino with suffix", r"(?<![\w-])([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])(?![\w-])", 0.7
+            "nino with suffix",
+            r"(?<![\w-])([A-Z]{2} ?\d{2} ?\d{2} ?\d{2}(?:[A-D]| (?-i:[A-D])))(?![\w-])",
+            0.7,
         ),
         Pattern(
             "nino without suffix",
-            r"(?<![\w-])([A-Z]{2} ?\d{2} ?\d{2} ?\d{2})(?![\w-]| ?[A-D](?![\w-]))",
+            r"(?<![\w-])([A-Z]{2} ?\d{2} ?\d{2} ?\d{2})(?![\w-]| (?-i:[A-D])(?![\w-]))",
             0.4,
         ),
     )
