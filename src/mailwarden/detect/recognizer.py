@@ -70,11 +70,16 @@ class PatternRecognizer:
     """Characters before and after a match in which a context word raises its score."""
 
     _compiled: ClassVar[list[tuple[Pattern, re.Pattern[str]]]]
+    _context: ClassVar[re.Pattern[str] | None] = None
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
         if "patterns" in cls.__dict__:
             cls._compiled = [(p, re.compile(p.regex, cls.flags)) for p in cls.patterns]
+        if cls.context_words:
+            # A context word must start a word: "tel" counts in "telephone", not in "hotel".
+            words = "|".join(re.escape(w.strip()) for w in cls.context_words)
+            cls._context = re.compile(rf"(?<![^\W_])(?:{words})")
 
     def validate(self, candidate: str) -> bool | None:
         """The check rule on the candidate with separators stripped; None when there is none."""
@@ -106,5 +111,7 @@ class PatternRecognizer:
 
     def has_context(self, lowered: str, start: int, end: int) -> bool:
         """True when a context word stands within the window around the span."""
+        if self._context is None:
+            return False
         window = lowered[max(0, start - self.CONTEXT_WINDOW) : end + self.CONTEXT_WINDOW]
-        return any(word in window for word in self.context_words)
+        return self._context.search(window) is not None
