@@ -98,3 +98,18 @@ def test_recognizer_names_must_be_unique() -> None:
     one = WordRecognizer("same", FindingType.PERSON, {})
     with pytest.raises(ValueError, match="unique"):
         Detector([one, one])
+
+
+def test_the_internal_sign_off_keeps_the_offices_phone_out_but_not_a_marking() -> None:
+    phone = WordRecognizer("phone", FindingType.UK_PHONE, {"0161 496 0000": 0.9})
+    marking = WordRecognizer("marking", FindingType.PROTECTIVE_MARKING, {"OFFICIAL-SENSITIVE": 1})
+    body = (
+        "Call the victim's mother on 0161 496 0000.\n"
+        "Thanks for your patience while we look into it.\n\n"
+        "Kind regards,\nJane Holloway\nTel: 0161 496 0000\nOFFICIAL-SENSITIVE"
+    )
+    findings = Detector([phone, marking]).detect([Segment(body, "body")], MESSAGE, ADDRESSING)
+    assert [(f.type.value, f.start) for f in findings] == [
+        ("UK_PHONE", body.index("0161")),
+        ("PROTECTIVE_MARKING", body.index("OFFICIAL-SENSITIVE")),
+    ]

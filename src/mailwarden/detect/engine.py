@@ -18,10 +18,11 @@ from mailwarden.extract.limits import Budget
 from mailwarden.message.model import Message
 
 _SIGN_OFF = re.compile(
-    r"^\s*(?:--\s*$|(?:kind|best|warm|many)?\s*(?:regards|wishes|thanks|thank you)|"
-    r"yours (?:sincerely|faithfully)|cheers|sent from my)\b",
+    r"^[ \t]*(?:--|(?:(?:kind|best|warm|warmest|many|with)\s+)?(?:regards|wishes|thanks)"
+    r"|thank you|yours (?:sincerely|faithfully|truly)|cheers|sent from my \w+)[ \t,.!]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+"""A line that is only a sign-off: where an internal sender's signature block begins."""
 _SIGNATURE_MAX_CHARS = 600
 
 
@@ -97,9 +98,7 @@ class Detector:
             signature_start = _signature_start(segment) if addressing.sender_is_internal else None
             for match, recognizer_name in _resolve_overlaps(matches):
                 text = segment.text[match.start : match.end]
-                if match.type is FindingType.PERSON and _is_addressing(
-                    text, match.start, addressing, signature_start
-                ):
+                if _is_addressing(match, text, addressing, signature_start):
                     continue
                 key = (match.type, " ".join(text.lower().split()), segment.location, match.category)
                 if key in seen:
@@ -161,13 +160,20 @@ def _signature_start(segment: Segment) -> int | None:
 
 
 def _is_addressing(
-    text: str, start: int, addressing: Addressing, signature_start: int | None
+    match: Match, text: str, addressing: Addressing, signature_start: int | None
 ) -> bool:
-    """A name from the headers, or in an internal sender's own sign-off, is not content."""
-    if signature_start is not None and start >= signature_start:
-        return True
-    tokens = _name_tokens(text)
-    return bool(tokens) and tokens <= addressing.names
+    """Names from the headers, and an internal sender's own sign-off block, are not content.
+
+    The sign-off block (after a line such as "Kind regards") carries the sender's
+    name, phone and office address: the organisation's contact details, not a
+    data subject's. Only people and identifiers are dropped there; a protective
+    marking or a special-category phrase in it still counts.
+    """
+    in_signature = signature_start is not None and match.start >= signature_start
+    if match.type is FindingType.PERSON:
+        tokens = _name_tokens(text)
+        return in_signature or (bool(tokens) and tokens <= addressing.names)
+    return in_signature and match.type in IDENTIFIER_TYPES
 
 
 def _name_tokens(name: str) -> set[str]:
