@@ -83,8 +83,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--presidio-messages",
         type=int,
-        default=400,
-        help="size of the fixed subsample Presidio (and detect-only) runs on (default 400)",
+        default=500,
+        help="size of the fixed subsample Presidio (and detect-only) runs on (default 500)",
     )
     parser.add_argument("--skip-presidio", action="store_true", help="measure mailwarden only")
     parser.add_argument("--labelled", type=Path, default=LABELLED, help="PERSON labelled JSONL")
@@ -402,6 +402,8 @@ def summarise(setup: Setup, results: dict[str, dict[str, Any]], wall: float) -> 
         "rspamd": _rspamd(mailwarden["rspamd"]),
     }
     presidio = results.get("presidio")
+    if presidio is None or not presidio.get("ok"):
+        figures["per_message"] = _per_message(setup.messages, mailwarden, None)
     if presidio is None:
         return figures
     if not presidio.get("ok"):
@@ -420,6 +422,7 @@ def summarise(setup: Setup, results: dict[str, dict[str, Any]], wall: float) -> 
         "identifier_recall_sample": identifier_recall(setup.planted, presidio_found, sample),
         "person": person_scores(setup.labelled, presidio["labelled_spans"]),
     }
+    figures["per_message"] = _per_message(setup.messages, mailwarden, presidio)
     mw, pr = engines["mailwarden"], engines["presidio"]
     figures["ratios"] = {
         "like_for_like": pr["detect_only"]["seconds"] / mw["detect_only"]["seconds"],
@@ -427,6 +430,27 @@ def summarise(setup: Setup, results: dict[str, dict[str, Any]], wall: float) -> 
         "peak_rss": mw["peak_rss_mb"] / pr["peak_rss_mb"],
     }
     return figures
+
+
+def _per_message(
+    messages: list[dict[str, Any]], mailwarden: dict[str, Any], presidio: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """Each message's description and its time under each run (ms; None where not run)."""
+    times = {
+        "scan_ms": {r["index"]: r["seconds"] for r in mailwarden["scans"]},
+        "detect_only_ms": {r["index"]: r["seconds"] for r in mailwarden["detect_only"]},
+        "presidio_ms": {r["index"]: r["seconds"] for r in presidio["detect_only"]}
+        if presidio
+        else {},
+    }
+    rows = []
+    for entry in messages:
+        row = {k: entry[k] for k in ("index", "kind", "variant", "bytes", "sample")}
+        for key, by_index in times.items():
+            seconds = by_index.get(entry["index"])
+            row[key] = None if seconds is None else round(seconds * 1000, 3)
+        rows.append(row)
+    return rows
 
 
 def _engine_facts(result: dict[str, Any]) -> dict[str, Any]:
