@@ -87,8 +87,9 @@ class PhraseIndex:
                         trie.add(literal, leaf)
                     else:
                         others.append(leaf)
-        alternatives = ([trie.regex()] if trie.children else []) + others
-        body = r"\b(?:" + "|".join(alternatives) + r")(?!\w)"
+        # The trie's first letters stand in the top-level alternation, where the engine
+        # skips a branch whose first letter differs without entering it.
+        body = r"\b(?:" + "|".join(trie.alternatives() + others) + r")(?!\w)"
         self._lower_case = re.compile(body)
         self._any_case = re.compile(body, re.IGNORECASE)
 
@@ -121,13 +122,16 @@ class _Trie:
             node = node.children.setdefault(char, _Trie())
         node.leaves.append(leaf)
 
-    def regex(self) -> str:
-        """The trie as a regular expression: deeper (longer) literals are tried first."""
-        alternatives = [
+    def alternatives(self) -> list[str]:
+        """The trie as regex alternatives: deeper (longer) literals are tried first."""
+        steps = [
             (r"\s+" if char == " " else re.escape(char)) + child.regex()
             for char, child in sorted(self.children.items())
         ]
-        alternatives.extend(self.leaves)
+        return steps + self.leaves
+
+    def regex(self) -> str:
+        alternatives = self.alternatives()
         if len(alternatives) == 1:
             return alternatives[0]
         return "(?:" + "|".join(alternatives) + ")"
@@ -160,7 +164,9 @@ def _top_level_choices(pattern: str) -> list[str]:
 
 
 def _distribute(pattern: str) -> list[str]:
-    """A leading `(?:a|b)c` as `ac` and `bc`, and `(?:a)?c` as `ac` and `c`, recursively."""
+    """A leading `(?:a|b)c` as `ac` and `bc`, `(?:a)?c` as `ac` and `c`, `\\dc` as `0c`...`9c`."""
+    if pattern.startswith("\\d") and pattern[2:3] not in tuple(_QUANTIFIERS):
+        return [v for digit in "0123456789" for v in _distribute(digit + pattern[2:])]
     if not pattern.startswith("(?:"):
         return [pattern]
     close = _closing(pattern, 0)
