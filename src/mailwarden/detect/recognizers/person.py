@@ -1,0 +1,386 @@
+"""People's names: cheap rules decide what they can, the language model the rest.
+
+The text is cut into chunks (table cells, lines, sentences) and each run of
+capitalised words in a chunk is judged by rules first:
+
+- a title before it ("Mr Patel", "DC 2291 Holloway", "Dr Fiona McAllister") makes it a name;
+- a known first name and a surname ("Ellie Marsh"), or two or more capitalised words
+  none of which is an ordinary word, place or organisation word ("Oluwaseun Adeyemi"),
+  make it a name;
+- an organisation or place word in it ("Greenfield Academy", "Victoria Road"), or only
+  ordinary words, days, months and salutations ("Kind Regards", "Year", "Monday") rule it out.
+
+Only chunks holding a run the rules cannot decide ("Patel", "Chelsea", "Tesco",
+"Summer Davies") go to spaCy's named-entity recognizer, in one batch: most of an
+e-mail never reaches the model. Where the model runs, a name it agrees with scores
+highest, and a guess it reads as a place or organisation is dropped.
+
+Word lists (src/mailwarden/data/): given_names.txt (US Census 1990, public domain),
+common_words.txt (spacy-lookups-data, MIT), places.txt (GeoNames, CC BY 4.0).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from importlib.resources import files
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from mailwarden.config import Config
+from mailwarden.detect import nlp
+from mailwarden.detect.finding import FindingType, Match
+from mailwarden.detect.recognizer import TextContext
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+TITLES = _words(
+    "Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Rev Revd Reverend Fr Cllr "
+    "Councillor PC DC DS DI DCI DSI DCS PCSO Sgt Sergeant Insp Inspector Supt Superintendent "
+    "Det Detective Constable Commander Judge Nurse Lieutenant Captain Colonel"
+)
+ORGANISATION_OR_PLACE = _words(
+    "School Schools Academy Primary Secondary College University Council Police Constabulary "
+    "Trust Hospital Hospitals Infirmary Surgery Clinic Hospice Centre Center Street Road Lane "
+    "Avenue Crescent Terrace Gardens Way Close Drive Square Bridge Castle Cathedral Church "
+    "Chapel Mosque Temple Station Museum Gallery Theatre Library Court Ltd Limited LLP PLC Plc "
+    "Inc Solicitors Services Service Department Team Unit Hub Agency Authority Board Committee "
+    "Commission Office Partnership Foundation Society Union Bank Group Show Award Awards FC "
+    "United County Borough City Town Chamber Forest Estate Ombudsman Network Ministry Embassy "
+    "Consulate"
+)
+PLACE_PREFIXES = _words("St Saint Royal")
+DAYS_AND_MONTHS = _words(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "May June July August September October November December Christmas Easter Whitsun Eid "
+    "Diwali Ramadan Hanukkah Passover Hogmanay"
+)
+SALUTATIONS = _words(
+    "dear hi hello morning afternoon evening regards kind best warm thanks thank cheers yours "
+    "sincerely faithfully sir madam colleagues parents carers re fw fwd cc bcc fao subject "
+    "from to sent date name surname forename mum dad"
+)
+NATIONALITIES = _words(
+    "british english welsh scottish irish european polish romanian lithuanian latvian "
+    "bulgarian portuguese spanish italian french german dutch ukrainian russian turkish "
+    "kurdish arabic urdu punjabi bengali gujarati hindi tamil somali nigerian ghanaian "
+    "pakistani indian bangladeshi chinese vietnamese afghan iranian iraqi syrian eritrean "
+    "sudanese albanian asian african caribbean american muslim hindu sikh jewish catholic"
+)
+PARTICLES = _words("van von der den de da das dos du di del della la le bin bint ibn al el")
+SPEECH_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART"})
+"""Entity labels that contradict a guess from the rules."""
+
+
+class Rule(Enum):
+    """What the rules make of a run of capitalised words."""
+
+    NOT_A_NAME = "not a name"
+    UNDECIDED = "undecided"
+    TITLE = "title"
+    FIRST_NAME = "first name"
+    FIRST_NAME_ALONE = "first name alone"
+    NAME_SHAPED = "name-shaped words"
+
+
+SCORES = {
+    Rule.TITLE: (0.75, "title and surname"),
+    Rule.FIRST_NAME: (0.7, "a known first name and a surname"),
+    Rule.NAME_SHAPED: (0.6, "capitalised words that are no ordinary word, place or organisation"),
+    Rule.FIRST_NAME_ALONE: (0.6, "a known first name"),
+}
+AGREED = 0.85
+MODEL = (0.7, "a person's name (language model)")
+ASK_MODEL = frozenset({Rule.UNDECIDED})
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+|[^\w\s]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_CONTRACTION = re.compile(r"['’](?:s|ll|ve|re|m|d|t)$")
+_OPENERS = frozenset(":;-–•*>\"'“‘(")
+_MAX_CHUNK = 600
+
+
+@cache
+def _word_list(name: str) -> dict[str, str]:
+    """A data file's words, each with its note (the second column, or "")."""
+    text = files("mailwarden").joinpath("data", name).read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.split("\n") if line and not line.startswith("#"))
+    return {row[0]: row[1] if len(row) > 1 else "" for row in rows}
+
+
+def _ordinary(word: str, at_start: bool = False) -> bool:
+    """A word that is no name: common lower-case words, days, salutations, nationalities.
+
+    At the start of a sentence, frequent words that are often capitalised count too
+    ("Hopefully", "Please") unless they are first names.
+    """
+    if "-" in word:
+        return all(_ordinary(part) for part in word.split("-"))
+    word = _CONTRACTION.sub("", word)
+    lower = word.lower()
+    if lower in STOP_WORDS or lower in SALUTATIONS or lower in NATIONALITIES:
+        return True
+    if word in DAYS_AND_MONTHS or word.removesuffix("s") in DAYS_AND_MONTHS:
+        return True
+    common = _word_list("common_words.txt")
+    plural = lower[:-1] if at_start and lower.endswith("s") else None  # "Refreshments are..."
+    note = common.get(lower, common.get(plural) if plural else None)
+    if note is None:
+        return False
+    return note == "" or (at_start and word not in _word_list("given_names.txt"))
+
+
+def _given_name(word: str) -> bool:
+    """A known first name, or a hyphenated pair of them ("Lily-Mae")."""
+    given = _word_list("given_names.txt")
+    return word in given or ("-" in word and all(p in given for p in word.split("-")))
+
+
+def _place(words: tuple[str, ...]) -> bool:
+    places = _word_list("places.txt")
+    return " ".join(words) in places or any(w in places and not _given_name(w) for w in words)
+
+
+def _name_shaped(word: str) -> bool:
+    return word[0].isupper() and any(c.islower() for c in word)
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    words: tuple[str, ...]
+    at_start: bool = False
+    """Whether the first word begins a sentence, cell or line."""
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    span: _Span
+    rule: Rule
+
+
+_Token = tuple[str, int, int]
+
+
+def _runs(chunk: str) -> Iterator[tuple[bool, _Span]]:
+    """Each run of capitalised words, and whether a title stands right before it.
+
+    Runs break at punctuation, line ends and lower-case words (but not at name
+    particles: "Ludwig van der Berg"); a trailing 's ends a name ("Aisha Khan's"), not
+    an organisation ("Prince's Trust"). Salutations in front are cut off ("Thanks Jo"),
+    and so is an ordinary word before a first name ("Practitioner Kerry Sullivan").
+    """
+    tokens: list[_Token] = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(chunk)]
+    run: list[_Token] = []
+    owned = [0]  # how many words of the run end at an 's ("Prince's Trust"), if any
+    titled = run_titled = run_at_start = False
+    last = ""  # what the previous token was: "title", "initial", "word" or ""
+
+    def flush() -> Iterator[tuple[bool, _Span]]:
+        words, owner = run[:], owned[0]
+        run.clear()
+        owned[0] = 0
+        rest = words[owner:] if owner else []
+        if rest and not any(w in ORGANISATION_OR_PLACE for w, _, _ in rest):
+            yield from _emit(words[:owner], run_titled, run_at_start)  # "Aisha Khan's Mum"
+            yield from _emit(rest, False, False)
+        else:
+            yield from _emit(words, run_titled, run_at_start)  # "Prince's Trust" stays whole
+
+    for index, (word, start, end) in enumerate(tokens):
+        gap = chunk[tokens[index - 1][2] : start] if index else None
+        joined = gap in (" ", "\u00a0")
+        if word == "." and gap == "" and last in ("title", "initial"):
+            continue
+        if word.isdigit() and joined and last == "title":
+            continue
+        if word in "'’" and gap == "" and run and run[-1][0].endswith("s"):
+            owned[0] = owned[0] or len(run)  # "Magistrates' Court"
+            continue
+        if not joined or word in TITLES:
+            yield from flush()
+            titled = False
+        if word in TITLES:
+            titled, last = True, "title"
+            continue
+        possessive = word.endswith(("'s", "’s")) and len(word) > 3
+        if possessive:
+            word, end = word[:-2], end - 2
+        following = tokens[index + 1] if index + 1 < len(tokens) else ("", 0, 0)
+        dotted = following[0] == "." and following[1] == end
+        initial = len(word) == 1 and word.isupper()
+        if initial and not (titled or dotted or (run and word not in "AI")):
+            initial = False
+            word = word.lower()  # a lone capital letter ("A pupil", "I") starts no name
+        if _name_shaped(word) or initial or (word in PARTICLES and run):
+            if not run:
+                run_titled = titled
+                run_at_start = all(t[0] in _OPENERS for t in tokens[:index]) or (
+                    tokens[index - 1][0] in _OPENERS
+                )
+            run.append((word, start, end))
+            last = "initial" if initial else "word"
+        else:
+            yield from flush()
+            titled, last = False, ""
+        if possessive and run:
+            owned[0] = owned[0] or len(run)
+    yield from flush()
+
+
+def _emit(words: list[_Token], titled: bool, at_start: bool) -> Iterator[tuple[bool, _Span]]:
+    """A run as a span, less trailing particles and initials and leading salutations."""
+    while words and (words[-1][0] in PARTICLES or len(words[-1][0]) == 1):
+        words = words[:-1]
+    stripped = False
+    while len(words) > 1 and len(words[0][0]) > 1 and _leading_noise(words, at_start):
+        words, stripped, at_start = words[1:], True, False
+    if words:
+        span = _Span(words[0][1], words[-1][2], tuple(w for w, _, _ in words), at_start)
+        yield titled and not stripped, span
+
+
+def _leading_noise(words: list[_Token], at_start: bool) -> bool:
+    """A salutation, or an ordinary word before a first name and surname."""
+    first, following = words[0][0], words[1][0]
+    lower = first.lower()
+    if lower in SALUTATIONS or lower in STOP_WORDS:
+        return True
+    return len(words) > 2 and _ordinary(first, at_start) and _given_name(following)
+
+
+def _judge(titled: bool, span: _Span) -> _Verdict:
+    """What the rules make of one run of capitalised words."""
+    words = span.words
+    if any(w in ORGANISATION_OR_PLACE for w in words) or words[0] in PLACE_PREFIXES:
+        return _Verdict(span, Rule.NOT_A_NAME)
+    if _ordinary_only(span):
+        return _Verdict(span, Rule.UNDECIDED if titled else Rule.NOT_A_NAME)
+    if titled:
+        return _Verdict(span, Rule.TITLE)
+    if _given_name(words[0]):
+        if len(words) >= 2:
+            return _Verdict(span, Rule.FIRST_NAME)
+        if not _word_list("given_names.txt").get(words[0]):
+            return _Verdict(span, Rule.FIRST_NAME_ALONE)
+    if (
+        len([w for w in words if len(w) > 1]) >= 2
+        and not any(_ordinary(w, span.at_start and i == 0) for i, w in enumerate(words))
+        and not _place(words)
+    ):
+        return _Verdict(span, Rule.NAME_SHAPED)
+    return _Verdict(span, Rule.UNDECIDED)
+
+
+def _ordinary_only(span: _Span) -> bool:
+    return all(
+        _ordinary(w, span.at_start and i == 0) or w in PARTICLES for i, w in enumerate(span.words)
+    )
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    """Table cells, lines (a wrapped paragraph's lines joined) and sentences, with offsets.
+
+    A line of 50 characters or more that does not end a sentence runs on into the next;
+    the line break becomes a space, so offsets into the chunk are offsets into the text.
+    """
+    position = pending_at = line_at = 0
+    pending = ""
+    for piece in re.split(r"(\t|\n)", text):
+        line = pending[line_at:].rstrip()
+        if piece == "\t" or (piece == "\n" and (len(line) < 50 or line.endswith((".", ":")))):
+            yield from _sentences(pending_at, pending)
+            pending, pending_at, line_at = "", position + len(piece), 0
+        elif piece == "\n":
+            pending, line_at = pending + " ", len(pending) + 1
+        else:
+            pending += piece
+        position += len(piece)
+    yield from _sentences(pending_at, pending)
+
+
+def _sentences(offset: int, line: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    for boundary in _SENTENCE_END.finditer(line):
+        before = line[: boundary.start()].rsplit(None, 1)[-1].rstrip(".")
+        if before in TITLES or len(before) == 1:
+            continue  # "Mr. Patel", "J. Smith"
+        yield from _pieces(offset + start, line[start : boundary.start()])
+        start = boundary.end()
+    yield from _pieces(offset + start, line[start:])
+
+
+def _pieces(offset: int, sentence: str) -> Iterator[tuple[int, str]]:
+    while sentence.strip():
+        cut = len(sentence) if len(sentence) <= _MAX_CHUNK else sentence.rfind(" ", 0, _MAX_CHUNK)
+        cut = cut if cut > 0 else _MAX_CHUNK
+        yield offset, sentence[:cut]
+        offset, sentence = offset + cut, sentence[cut:]
+
+
+class PersonRecognizer:
+    name = "person"
+    description = "People's names: titles, known first names, name-shaped words, spaCy's NER."
+    finding_type = FindingType.PERSON
+
+    def analyze(self, text: str, context: TextContext) -> Iterator[Match]:
+        chunks = list(_chunks(text))
+        verdicts = [[_judge(titled, span) for titled, span in _runs(c)] for _, c in chunks]
+        asking = [i for i, found in enumerate(verdicts) if any(v.rule in ASK_MODEL for v in found)]
+        answers = dict(zip(asking, nlp.entities([chunks[i][1] for i in asking]), strict=True))
+        for index, (offset, _) in enumerate(chunks):
+            for span, score, why in _decide(verdicts[index], answers.get(index)):
+                yield Match(self.finding_type, offset + span.start, offset + span.end, score, why)
+
+
+def _decide(
+    verdicts: list[_Verdict], entities: tuple[nlp.Entity, ...] | None
+) -> Iterator[tuple[_Span, float, str]]:
+    """The rules' names and the model's, merged: where both agree the score is highest."""
+    people = _model_people(verdicts, entities or ())
+    for verdict in verdicts:
+        span, rule = verdict.span, verdict.rule
+        if rule not in SCORES:
+            continue
+        agreeing = [p for p in people if span.overlaps(p.start, p.end)]
+        for person in agreeing:
+            people.remove(person)
+        if agreeing:
+            yield span, AGREED, f"a person's name (language model and {rule.value})"
+        elif rule in (Rule.FIRST_NAME, Rule.NAME_SHAPED) and any(
+            e.label in SPEECH_LABELS and span.overlaps(e.start, e.end) for e in entities or ()
+        ):
+            continue  # the model reads it as a place or organisation: "Jordan Valley"
+        else:
+            yield span, *SCORES[rule]
+    for person in people:
+        yield person, *MODEL
+
+
+def _model_people(verdicts: list[_Verdict], entities: tuple[nlp.Entity, ...]) -> list[_Span]:
+    """The model's PERSON entities, widened to whole runs, less those the rules rule out."""
+    people: list[_Span] = []
+    for entity in entities:
+        if entity.label != "PERSON":
+            continue
+        touched = [v for v in verdicts if v.span.overlaps(entity.start, entity.end)]
+        if any(v.rule is Rule.NOT_A_NAME and not _ordinary_only(v.span) for v in touched):
+            continue  # part of "Queen Elizabeth Grammar School"
+        for verdict in touched:
+            if verdict.rule is not Rule.NOT_A_NAME and verdict.span not in people:
+                people.append(verdict.span)
+    return people
+
+
+def create(config: Config) -> PersonRecognizer:
+    return PersonRecognizer()
