@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import time
 import zipfile
@@ -38,6 +39,8 @@ RSPAMD_MESSAGES = REPO.parent / "shared" / "corpora" / "rspamd-messages"
 
 SECONDS_PER_MESSAGE = 2.0
 MARGIN = 3.0
+SCALE = int(os.environ.get("MAILWARDEN_FUZZ_SCALE", "1"))
+"""Multiplies every example count: MAILWARDEN_FUZZ_SCALE=50 for a long hunt, 1 in CI (~10 s)."""
 MAX_SEED_BYTES = 256 * 1024
 """Seeds larger than this are left out of mutation, to keep each example quick."""
 
@@ -238,25 +241,25 @@ def _assert_scan_is_sound(scanner: Scanner, raw: bytes) -> ScanReport:
     return report
 
 
-@settings(FUZZ_SETTINGS, max_examples=150)
+@settings(FUZZ_SETTINGS, max_examples=200 * SCALE)
 @given(raw=st.binary(max_size=4096))
 def test_random_bytes_parse_and_extract(raw: bytes, fuzz_config: Config) -> None:
     _parse_and_extract(raw, fuzz_config)
 
 
-@settings(FUZZ_SETTINGS, max_examples=150)
+@settings(FUZZ_SETTINGS, max_examples=200 * SCALE)
 @given(raw=mutated_messages())
 def test_mutated_messages_parse_and_extract(raw: bytes, fuzz_config: Config) -> None:
     _parse_and_extract(raw, fuzz_config)
 
 
-@settings(FUZZ_SETTINGS, max_examples=150)
+@settings(FUZZ_SETTINGS, max_examples=200 * SCALE)
 @given(raw=messages_with_a_broken_attachment())
 def test_broken_attachments_parse_and_extract(raw: bytes, fuzz_config: Config) -> None:
     _parse_and_extract(raw, fuzz_config)
 
 
-@settings(FUZZ_SETTINGS, max_examples=60)
+@settings(FUZZ_SETTINGS, max_examples=80 * SCALE)
 @given(
     raw=st.one_of(mutated_messages(), messages_with_a_broken_attachment(), st.binary(max_size=2048))
 )
@@ -266,7 +269,7 @@ def test_mutated_messages_scan_to_a_printable_report_in_time(
     _assert_scan_is_sound(fuzz_scanner, raw)
 
 
-@settings(FUZZ_SETTINGS, max_examples=60)
+@settings(FUZZ_SETTINGS, max_examples=80 * SCALE)
 @given(raw=st.one_of(mutated_messages(), messages_with_a_broken_attachment()))
 def test_mutated_messages_never_need_the_safety_net(raw: bytes, fuzz_scanner: Scanner) -> None:
     """`scan_bytes` turns a crash into an 'internal' error; no input should get that far."""
@@ -299,3 +302,24 @@ def test_every_scenario_message_scans_to_a_result_in_time(fuzz_scanner: Scanner)
     for path in SCENARIO_FILES:
         report = _assert_scan_is_sound(fuzz_scanner, path.read_bytes())
         assert not [p for p in report.problems if p.kind == "internal"], path.name
+
+
+# --- what fuzzing found, kept as named regressions -------------------------------------------
+
+TRUNCATED_MESSAGE_IDS = [b"<x@", b"<@>", b"<x@["]
+"""Message-IDs cut short: the stdlib header parser raises (IndexError, UnboundLocalError)."""
+
+
+@pytest.mark.parametrize("message_id", TRUNCATED_MESSAGE_IDS, ids=lambda v: v.decode())
+def test_truncated_message_id_does_not_lose_the_whole_message(
+    message_id: bytes, fuzz_scanner: Scanner
+) -> None:
+    """One bad header must not cost the recipients and the content (found by fuzzing)."""
+    raw = (
+        b"Message-ID: " + message_id + b"\nFrom: ward12@northmoor-hospitals.nhs.uk\n"
+        b"To: j.patel@example.com\nSubject: NHS number 485 777 3457\n\nDischarged today.\n"
+    )
+    report = fuzz_scanner.scan_bytes(raw, "truncated-message-id.eml")
+    assert not [p for p in report.problems if p.kind == "internal"], report.problems
+    assert [r.mailbox.address for r in report.message.recipients] == ["j.patel@example.com"]
+    assert ("UK_NHS", "485 777 3457") in {(f.type.value, f.text) for f in report.findings}
