@@ -1,9 +1,21 @@
-"""One module per file format; `ALL_EXTRACTORS` is the order they are tried in."""
+"""One module per file format; `ALL_EXTRACTORS` is the order they are tried in.
+
+Specific before generic: formats known by their magic bytes (PDF, zip, RTF)
+come before the text formats that go by name, so a PDF named notes.txt is read
+as a PDF; the zip-based office formats come before the generic zip; plain text
+is last. `sniff` and `zipsafe` are shared helpers, not extractors.
+"""
 
 from mailwarden.extract.base import Extractor
-from mailwarden.extract.formats import html, plain, rfc822
+from mailwarden.extract.formats import (
+    csv,
+    html,
+    plain,
+    rfc822,
+)
 
 ALL_EXTRACTORS: tuple[Extractor, ...] = (
+    csv.EXTRACTOR,  # .csv/.tsv, before plain text that a CSV is often labelled as
     rfc822.EXTRACTOR,
     html.EXTRACTOR,
     plain.EXTRACTOR,
