@@ -12,9 +12,11 @@ from mailwarden.extract.formats import (
     html,
     plain,
     rfc822,
+    rtf,
 )
 
 ALL_EXTRACTORS: tuple[Extractor, ...] = (
+    rtf.EXTRACTOR,  # {\rtf whatever the name
     csv.EXTRACTOR,  # .csv/.tsv, before plain text that a CSV is often labelled as
     rfc822.EXTRACTOR,
     html.EXTRACTOR,
