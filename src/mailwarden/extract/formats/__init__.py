@@ -10,12 +10,14 @@ from mailwarden.extract.base import Extractor
 from mailwarden.extract.formats import (
     csv,
     html,
+    pdf,
     plain,
     rfc822,
     rtf,
 )
 
 ALL_EXTRACTORS: tuple[Extractor, ...] = (
+    pdf.EXTRACTOR,  # %PDF- whatever the name
     rtf.EXTRACTOR,  # {\rtf whatever the name
     csv.EXTRACTOR,  # .csv/.tsv, before plain text that a CSV is often labelled as
     rfc822.EXTRACTOR,
