@@ -14,10 +14,12 @@ from mailwarden.extract.formats import (
     plain,
     rfc822,
     rtf,
+    xlsx,
 )
 
 ALL_EXTRACTORS: tuple[Extractor, ...] = (
     pdf.EXTRACTOR,  # %PDF- whatever the name
+    xlsx.EXTRACTOR,
     rtf.EXTRACTOR,  # {\rtf whatever the name
     csv.EXTRACTOR,  # .csv/.tsv, before plain text that a CSV is often labelled as
     rfc822.EXTRACTOR,
