@@ -12,6 +12,7 @@ from mailwarden.extract.formats import (
     html,
     pdf,
     plain,
+    pptx,
     rfc822,
     rtf,
     xlsx,
@@ -20,6 +21,7 @@ from mailwarden.extract.formats import (
 ALL_EXTRACTORS: tuple[Extractor, ...] = (
     pdf.EXTRACTOR,  # %PDF- whatever the name
     xlsx.EXTRACTOR,
+    pptx.EXTRACTOR,
     rtf.EXTRACTOR,  # {\rtf whatever the name
     csv.EXTRACTOR,  # .csv/.tsv, before plain text that a CSV is often labelled as
     rfc822.EXTRACTOR,
