@@ -10,6 +10,7 @@ from mailwarden.extract.base import Extractor
 from mailwarden.extract.formats import (
     csv,
     html,
+    odf,
     pdf,
     plain,
     pptx,
@@ -22,6 +23,7 @@ ALL_EXTRACTORS: tuple[Extractor, ...] = (
     pdf.EXTRACTOR,  # %PDF- whatever the name
     xlsx.EXTRACTOR,
     pptx.EXTRACTOR,
+    odf.EXTRACTOR,
     rtf.EXTRACTOR,  # {\rtf whatever the name
     csv.EXTRACTOR,  # .csv/.tsv, before plain text that a CSV is often labelled as
     rfc822.EXTRACTOR,
