@@ -9,6 +9,7 @@ is last. `sniff` and `zipsafe` are shared helpers, not extractors.
 from mailwarden.extract.base import Extractor
 from mailwarden.extract.formats import (
     csv,
+    docx,
     html,
     odf,
     pdf,
@@ -21,6 +22,7 @@ from mailwarden.extract.formats import (
 
 ALL_EXTRACTORS: tuple[Extractor, ...] = (
     pdf.EXTRACTOR,  # %PDF- whatever the name
+    docx.EXTRACTOR,  # the office formats, before the zip they are made of
     xlsx.EXTRACTOR,
     pptx.EXTRACTOR,
     odf.EXTRACTOR,
