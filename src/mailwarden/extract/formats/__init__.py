@@ -8,6 +8,7 @@ is last. `sniff` and `zipsafe` are shared helpers, not extractors.
 
 from mailwarden.extract.base import Extractor
 from mailwarden.extract.formats import (
+    archive,
     csv,
     docx,
     html,
@@ -26,6 +27,7 @@ ALL_EXTRACTORS: tuple[Extractor, ...] = (
     xlsx.EXTRACTOR,
     pptx.EXTRACTOR,
     odf.EXTRACTOR,
+    archive.EXTRACTOR,  # any other zip, and office files under other names
     rtf.EXTRACTOR,  # {\rtf whatever the name
     csv.EXTRACTOR,  # .csv/.tsv, before plain text that a CSV is often labelled as
     rfc822.EXTRACTOR,
