@@ -12,6 +12,7 @@ from mailwarden.extract.formats import (
     csv,
     docx,
     html,
+    msg,
     odf,
     pdf,
     plain,
@@ -23,6 +24,7 @@ from mailwarden.extract.formats import (
 
 ALL_EXTRACTORS: tuple[Extractor, ...] = (
     pdf.EXTRACTOR,  # %PDF- whatever the name
+    msg.EXTRACTOR,  # Outlook .msg (an OLE compound file)
     docx.EXTRACTOR,  # the office formats, before the zip they are made of
     xlsx.EXTRACTOR,
     pptx.EXTRACTOR,
