@@ -13,7 +13,7 @@ The mix (by message count):
 - 20% `attachment`: a shorter body with one or two DOCX, XLSX or PDF files
   (text that can be extracted), occasionally a CSV;
 - 10% `large`: a 1–5 MB attachment (a scanned-style PDF, a photo, a DOCX with
-  an embedded image) or a long thread of 60–150 KB of body text.
+  an embedded image) or a long thread of 40–100 KB of body text.
 
 Office files are made from templates built once per process (python-docx and
 openpyxl are too slow to call per message); the PDFs are written directly.
@@ -969,7 +969,7 @@ def _message(index: int, kind: str, rng: random.Random, templates: _Templates) -
                 )
             )
         else:
-            target = rng.randint(60_000, 150_000)
+            target = rng.randint(40_000, 100_000)
             while sum(len(p) for p in paragraphs) < target:
                 paragraphs += writer.paragraphs(5, 10)
 
