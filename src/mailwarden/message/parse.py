@@ -96,10 +96,17 @@ def _header_text(parsed: EmailMessage, name: str, problems: list[ParseProblem]) 
     try:
         value = parsed.get(name)
     except Exception as exc:  # the header registry raises several kinds on garbage
-        problems.append(ParseProblem(f"header:{name}", f"unreadable header: {exc}"))
-        raw = parsed.get_all(name, failobj=[])
-        return str(raw[0]) if raw else ""
+        problems.append(ParseProblem(f"header:{name}", f"unreadable header: {exc!r}"))
+        return _raw_header(parsed, name)
     return "" if value is None else str(value)
+
+
+def _raw_header(parsed: EmailMessage, name: str) -> str:
+    """The header's first value as written, without the header registry's parsing."""
+    for key, value in parsed.raw_items():
+        if key.lower() == name:
+            return " ".join(str(value).split())
+    return ""
 
 
 def _addresses(parsed: EmailMessage, name: str, problems: list[ParseProblem]) -> list[Address]:
@@ -108,7 +115,7 @@ def _addresses(parsed: EmailMessage, name: str, problems: list[ParseProblem]) ->
         raw_values = [str(v) for v in values]
     except Exception as exc:
         problems.append(ParseProblem(f"header:{name}", f"unreadable address header: {exc}"))
-        raw_values = [str(v) for v in parsed._headers if v[0].lower() == name]  # type: ignore[attr-defined]
+        raw_values = [_raw_header(parsed, name)]
     found: list[Address] = []
     for raw in raw_values:
         addresses, problem = parse_address_header(raw)
@@ -148,7 +155,13 @@ def _collect_parts(
             _collect_parts(child, message, limits, depth + 1, counter)
         return
     counter[0] += 1
-    message.parts.append(_leaf(node, counter[0], message.problems))
+    try:
+        message.parts.append(_leaf(node, counter[0], message.problems))
+    except Exception as exc:  # a header the registry cannot parse: keep the bytes, unlabelled
+        message.problems.append(ParseProblem(f"part-{counter[0]}", f"unreadable part: {exc!r}"))
+        payload = node.get_payload()
+        raw = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
+        message.parts.append(Part("application/octet-stream", raw, f"part-{counter[0]}"))
 
 
 def _leaf(node: EmailMessage, index: int, problems: list[ParseProblem]) -> Part:
