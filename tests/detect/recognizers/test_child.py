@@ -60,6 +60,8 @@ def test_seed_case_three_children_named_in_a_school_report() -> None:
         ("their children were present", [("their children", "relationship")]),
         # role
         ("the child disclosed it", [("the child", "role")]),
+        ("and mocked a third child", [("a third child", "role")]),
+        ("a boy at Hillside Primary School", [("boy at Hillside Primary School", "role")]),
         ("a primary school pupil", [("primary school pupil", "role")]),
         ("a toddler was in the car", [("toddler", "role")]),
         ("the baby was asleep", [("baby", "role")]),

@@ -102,7 +102,8 @@ ROLES = (
             r"(?:primary|secondary|infant|junior|nursery|prep|high|grammar|special|middle) "
             r"school (?:pupils?|child|children|boys?|girls?|students?|kids?)",
             r"school ?(?:boys?|girls?|child|children|kids?)",
-            r"(?:student|pupil)s? (?:at|of|from) (?-i:(?:[A-Z][\w'’.-]* ){1,4}"
+            r"(?:students?|pupils?|boys?|girls?|child|children) (?:at|of|from) "
+            r"(?-i:(?:[A-Z][\w'’.-]* ){1,4}"
             r"(?:Academy|Primary|Junior|Infants?|School|High|Grammar|Sixth Form|Nursery))",
         ),
         "a school pupil",
@@ -158,7 +159,9 @@ ROLES = (
         "role",
         0.6,
         (
-            r"(?:the|a|this|that|each|every|another|one|same) child" + _CHILD_AS_MODIFIER,
+            r"(?:the|a|this|that|each|every|another|one|same)"
+            r"(?: (?:first|second|third|fourth|other|younger|older|eldest|youngest))? child"
+            + _CHILD_AS_MODIFIER,
             r"(?:the|these|those|both|all|two|three|four|five|several|other) children"
             r"(?!['’]s (?:services|social care|centres?|commissioner|trust|hospital))"
             r"(?! (?:services|social care)\b)",
