@@ -22,7 +22,7 @@ common_words.txt (spacy-lookups-data, MIT), places.txt (GeoNames, CC BY 4.0).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -53,9 +53,18 @@ ORGANISATION_OR_PLACE = _words(
     "Inc Solicitors Services Service Department Team Unit Hub Agency Authority Board Committee "
     "Commission Office Partnership Foundation Society Union Bank Group Show Award Awards FC "
     "United County Borough City Town Chamber Forest Estate Ombudsman Network Ministry Embassy "
-    "Consulate"
+    "Consulate Zoo Farm Airport Stadium Arena Hotel Harbour Pier Cinema Institute Association "
+    "Federation Alliance Tribunal Prison Barracks"
 )
 PLACE_PREFIXES = _words("St Saint Royal")
+VEHICLE_MAKES = _words(
+    "Ford Vauxhall Toyota Volkswagen VW BMW Audi Nissan Honda Peugeot Renault Citroen Citroën "
+    "Kia Hyundai Skoda Seat Fiat Mini Volvo Mazda Tesla Suzuki Mitsubishi Lexus Porsche Dacia "
+    "Subaru Jeep Jaguar Land Range Alfa Mercedes-Benz Chevrolet Yamaha Kawasaki Ducati Triumph"
+)
+"""Makes that start a vehicle's name ("Ford Focus", "Vauxhall Corsa"), never a person's."""
+LOCATIVES = _words("in near into across around outside throughout towards")
+"""Words that put a place name after them: "in Leeds", "near Chester"."""
 DAYS_AND_MONTHS = _words(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "May June July August September October November December Christmas Easter Whitsun Eid "
@@ -158,6 +167,8 @@ class _Span:
     words: tuple[str, ...]
     at_start: bool = False
     """Whether the first word begins a sentence, cell or line."""
+    before: str = ""
+    """The word just before the run, in lower case."""
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
@@ -184,6 +195,7 @@ def _runs(chunk: str) -> Iterator[tuple[bool, _Span]]:
     run: list[_Token] = []
     owned = [0]  # how many words of the run end at an 's ("Prince's Trust"), if any
     titled = run_titled = run_at_start = False
+    run_before = ""
     last = ""  # what the previous token was: "title", "initial", "word" or ""
 
     def flush() -> Iterator[tuple[bool, _Span]]:
@@ -192,10 +204,10 @@ def _runs(chunk: str) -> Iterator[tuple[bool, _Span]]:
         owned[0] = 0
         rest = words[owner:] if owner else []
         if rest and not any(w in ORGANISATION_OR_PLACE for w, _, _ in rest):
-            yield from _emit(words[:owner], run_titled, run_at_start)  # "Aisha Khan's Mum"
-            yield from _emit(rest, False, False)
+            yield from _emit(words[:owner], run_titled, run_at_start, run_before)  # "Khan's Mum"
+            yield from _emit(rest, False, False, "")
         else:
-            yield from _emit(words, run_titled, run_at_start)  # "Prince's Trust" stays whole
+            yield from _emit(words, run_titled, run_at_start, run_before)  # "Prince's Trust"
 
     for index, (word, start, end) in enumerate(tokens):
         gap = chunk[tokens[index - 1][2] : start] if index else None
@@ -228,6 +240,7 @@ def _runs(chunk: str) -> Iterator[tuple[bool, _Span]]:
                 run_at_start = all(t[0] in _OPENERS for t in tokens[:index]) or (
                     tokens[index - 1][0] in _OPENERS
                 )
+                run_before = tokens[index - 1][0].lower() if index else ""
             run.append((word, start, end))
             last = "initial" if initial else "word"
         else:
@@ -238,15 +251,17 @@ def _runs(chunk: str) -> Iterator[tuple[bool, _Span]]:
     yield from flush()
 
 
-def _emit(words: list[_Token], titled: bool, at_start: bool) -> Iterator[tuple[bool, _Span]]:
+def _emit(
+    words: list[_Token], titled: bool, at_start: bool, before: str
+) -> Iterator[tuple[bool, _Span]]:
     """A run as a span, less trailing particles and initials and leading salutations."""
     while words and (words[-1][0] in PARTICLES or len(words[-1][0]) == 1):
         words = words[:-1]
     stripped = False
     while len(words) > 1 and len(words[0][0]) > 1 and _leading_noise(words, at_start):
-        words, stripped, at_start = words[1:], True, False
+        words, stripped, at_start, before = words[1:], True, False, words[0][0].lower()
     if words:
-        span = _Span(words[0][1], words[-1][2], tuple(w for w, _, _ in words), at_start)
+        span = _Span(words[0][1], words[-1][2], tuple(w for w, _, _ in words), at_start, before)
         yield titled and not stripped, span
 
 
@@ -264,6 +279,10 @@ def _judge(titled: bool, span: _Span) -> _Verdict:
     words = span.words
     if any(w in ORGANISATION_OR_PLACE for w in words) or words[0] in PLACE_PREFIXES:
         return _Verdict(span, Rule.NOT_A_NAME)
+    if len(words) >= 2 and words[0] in VEHICLE_MAKES:
+        return _Verdict(span, Rule.NOT_A_NAME)
+    if span.before in LOCATIVES and " ".join(words) in _word_list("places.txt"):
+        return _Verdict(span, Rule.NOT_A_NAME)  # "moved to Lincoln", "in Paris"
     if _ordinary_only(span):
         return _Verdict(span, Rule.UNDECIDED if titled else Rule.NOT_A_NAME)
     if titled:
@@ -338,19 +357,36 @@ class PersonRecognizer:
         verdicts = [[_judge(titled, span) for titled, span in _runs(c)] for _, c in chunks]
         asking = [i for i, found in enumerate(verdicts) if any(v.rule in ASK_MODEL for v in found)]
         answers = dict(zip(asking, nlp.entities([chunks[i][1] for i in asking]), strict=True))
+        taken = _organisation_words(v for found in verdicts for v in found)
         for index, (offset, _) in enumerate(chunks):
-            for span, score, why in _decide(verdicts[index], answers.get(index)):
+            for span, score, why in _decide(verdicts[index], answers.get(index), taken):
                 yield Match(self.finding_type, offset + span.start, offset + span.end, score, why)
 
 
+def _organisation_words(verdicts: Iterable[_Verdict]) -> frozenset[str]:
+    """Words the text uses in an organisation's or place's name: "Greenfield" of
+    "Greenfield Academy" is no person when it later stands alone."""
+    return frozenset(
+        word
+        for v in verdicts
+        if v.rule is Rule.NOT_A_NAME and not _ordinary_only(v.span)
+        for word in v.span.words
+        if not _ordinary(word) and word not in ORGANISATION_OR_PLACE
+    )
+
+
 def _decide(
-    verdicts: list[_Verdict], entities: tuple[nlp.Entity, ...] | None
+    verdicts: list[_Verdict], entities: tuple[nlp.Entity, ...] | None, taken: frozenset[str]
 ) -> Iterator[tuple[_Span, float, str]]:
     """The rules' names and the model's, merged: where both agree the score is highest."""
-    people = _model_people(verdicts, entities or ())
+    people = [
+        p
+        for p in _model_people(verdicts, entities or ())
+        if len(p.words) > 1 or p.words[0] not in taken
+    ]
     for verdict in verdicts:
         span, rule = verdict.span, verdict.rule
-        if rule not in SCORES:
+        if rule not in SCORES or (rule is not Rule.TITLE and span.words[0] in taken):
             continue
         agreeing = [p for p in people if span.overlaps(p.start, p.end)]
         for person in agreeing:
