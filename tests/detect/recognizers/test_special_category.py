@@ -103,6 +103,7 @@ def test_seed_case_race_hate_message_between_pupils() -> None:
         ("He is HIV positive.", [("HIV positive", HEALTH)]),
         ("He has AIDS.", [("AIDS", HEALTH)]),
         ("She has been suffering from anxiety.", [("suffering from anxiety", HEALTH)]),
+        ("Sofia Lindqvist\t9\t83%\tAnxiety; school refusal", [("Anxiety", HEALTH)]),
         ("she was sectioned", [("sectioned", HEALTH)]),
         ("He is a wheelchair user.", [("wheelchair user", HEALTH)]),
         ("He is autistic and has an EHCP.", [("autistic", HEALTH), ("EHCP", HEALTH)]),

@@ -132,6 +132,9 @@ LEXICON: tuple[Phrases, ...] = (
             r"(?:fraud|fraudulently|vandalism|vandalised|stolen|stole)",
             r"(?:offenders?|perpetrators?|victim of (?:a |an )?crime)",
             r"(?:stabbed|stabbing|mugged|mugging)",
+            r"(?:punch(?:ed|es|ing)?|kick(?:ed|s|ing)?|headbutt(?:ed|s|ing)?|slapp(?:ed|ing)|"
+            r"strangl(?:ed|ing)|stamp(?:ed|ing) on) (?:him|her|them|me|us|another|a man|"
+            r"a woman|a boy|a girl|the victim)",
             r"grooming(?<!dog\sgrooming)(?<!pet\sgrooming)(?! (?:salon|parlour|products?|kit))",
         ),
     ),

@@ -482,7 +482,7 @@ LEXICON: tuple[Phrases, ...] = (
             r" had been| seems| seemed) depressed",
             r"(?:suffers?|suffering|suffered|struggles?|struggling) (?:from|with) "
             r"(?:anxiety|depression|stress|[\w'’-]+ (?:disorder|syndrome|condition))",
-            r"anxiety (?:disorder|attacks?)",
+            r"anxiety(?: (?:disorder|attacks?))?",
             r"panic attacks?",
             r"(?:ocd|dyslexia|dyslexic|dyspraxia|tourette['’]?s|asthma|asthmatic|heart condition)",
             r"alcoholic(?! (?:drinks?|beverages?|content))",
@@ -506,7 +506,7 @@ LEXICON: tuple[Phrases, ...] = (
     Phrases(
         HEALTH,
         WEAK,
-        (r"(?:gp|a&e|hospital|inhaler|prescription)", r"(?:anxiety|anxious)", r"heart attack"),
+        (r"(?:gp|a&e|hospital|inhaler|prescription)", r"anxious", r"heart attack"),
     ),
     # --- sex life or sexual orientation ------------------------------------------------
     Phrases(
