@@ -72,9 +72,21 @@ def timed(
     return {name: (found[name], len(texts) / best[name]) for name in engines}
 
 
+def no_downloads() -> None:
+    """Make any attempt to fetch a spaCy model fail loudly instead of reaching a network."""
+    import spacy.cli
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"a model download was attempted: {args}")
+
+    spacy.cli.download = refuse  # type: ignore[attr-defined]  # Presidio calls it if missing
+
+
 def presidio() -> Callable[[str], Spans]:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    no_downloads()
 
     provider = NlpEngineProvider(
         nlp_configuration={

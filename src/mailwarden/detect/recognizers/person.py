@@ -105,11 +105,14 @@ SCORES = {
     Rule.FIRST_NAME_ALONE: (0.6, "a known first name"),
 }
 AGREED = 0.85
+MAX_NAME_WORDS = 4
+"""More capitalised words than this in a run are a heading or a list, for the model to read."""
 MODEL = (0.7, "a person's name (language model)")
 ASK_MODEL = frozenset({Rule.UNDECIDED})
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+|[^\w\s]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_BREAK = re.compile(r"[\t\n]")
 _CONTRACTION = re.compile(r"['’](?:s|ll|ve|re|m|d|t)$")
 _OPENERS = frozenset(":;-–•*>\"'“‘(")
 _MAX_CHUNK = 600
@@ -285,6 +288,9 @@ def _judge(titled: bool, span: _Span) -> _Verdict:
         return _Verdict(span, Rule.NOT_A_NAME)  # "moved to Lincoln", "in Paris"
     if _ordinary_only(span):
         return _Verdict(span, Rule.UNDECIDED if titled else Rule.NOT_A_NAME)
+    named = [w for w in words if len(w) > 1 and w not in PARTICLES]
+    if len(named) > MAX_NAME_WORDS:
+        return _Verdict(span, Rule.UNDECIDED)  # a heading or a list, not one name
     if titled:
         return _Verdict(span, Rule.TITLE)
     if _given_name(words[0]):
@@ -293,7 +299,7 @@ def _judge(titled: bool, span: _Span) -> _Verdict:
         if not _word_list("given_names.txt").get(words[0]):
             return _Verdict(span, Rule.FIRST_NAME_ALONE)
     if (
-        len([w for w in words if len(w) > 1]) >= 2
+        len(named) >= 2
         and not any(_ordinary(w, span.at_start and i == 0) for i, w in enumerate(words))
         and not _place(words)
     ):
@@ -313,25 +319,21 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
     A line of 50 characters or more that does not end a sentence runs on into the next;
     the line break becomes a space, so offsets into the chunk are offsets into the text.
     """
-    position = pending_at = line_at = 0
-    pending = ""
-    for piece in re.split(r"(\t|\n)", text):
-        line = pending[line_at:].rstrip()
-        if piece == "\t" or (piece == "\n" and (len(line) < 50 or line.endswith((".", ":")))):
-            yield from _sentences(pending_at, pending)
-            pending, pending_at, line_at = "", position + len(piece), 0
-        elif piece == "\n":
-            pending, line_at = pending + " ", len(pending) + 1
-        else:
-            pending += piece
-        position += len(piece)
-    yield from _sentences(pending_at, pending)
+    start = line_start = 0
+    for brk in _BREAK.finditer(text):
+        line = text[line_start : brk.start()].rstrip()
+        if brk.group() == "\t" or len(line) < 50 or line.endswith((".", ":")):
+            yield from _sentences(start, text[start : brk.start()].replace("\n", " "))
+            start = brk.end()
+        line_start = brk.end()
+    yield from _sentences(start, text[start:].replace("\n", " "))
 
 
 def _sentences(offset: int, line: str) -> Iterator[tuple[int, str]]:
     start = 0
     for boundary in _SENTENCE_END.finditer(line):
-        before = line[: boundary.start()].rsplit(None, 1)[-1].rstrip(".")
+        before = line[max(0, boundary.start() - 30) : boundary.start()].rsplit(None, 1)[-1]
+        before = before.rstrip(".")
         if before in TITLES or len(before) == 1:
             continue  # "Mr. Patel", "J. Smith"
         yield from _pieces(offset + start, line[start : boundary.start()])
