@@ -68,6 +68,12 @@ def test_the_seed_case_names_the_three_children_and_not_their_school(
         ("Aisha Khan's mother rang the school.", ["Aisha Khan"]),
         # salutations are not part of the name
         ("Thanks Jo, I'll pass it on.", ["Jo"]),
+        ("A copy goes to the Head Teacher, Mr O'Brien.", ["O'Brien"]),
+        # a vehicle make ends a name but never starts one; a place name can be a surname
+        ("Harrison Ford was a witness.", ["Harrison Ford"]),
+        ("Leeds said he would call back.", ["Leeds"]),
+        ("Ms Okafor-Lewis (DS 1123 Briggs) attended.", ["Okafor-Lewis", "Briggs"]),
+        ("Kai's mum, Gemma Fairbanks, rang.", ["Kai", "Gemma Fairbanks"]),
         ("Dear Mrs Okoro, thank you for your letter.", ["Okoro"]),
     ],
 )
@@ -94,6 +100,14 @@ def test_finds_names_in_running_text(
         "Hopefully we can resolve this before Christmas.",
         "THIS IS AN AUTOMATED MESSAGE. PLEASE DO NOT REPLY.",
         "Greenfield Academy Trust is consulting on admissions.",
+        "Her blue Vauxhall Corsa was parked near the gates; a Ford Focus was behind it.",
+        "The family moved to Leeds in May and then to Paris.",
+        "Year 6 trip to Chester Zoo - passenger list",
+        "Jack Frost Ltd will grit the car park.",
+        # a word the text uses for an organisation is not a person when it stands alone
+        "Greenfield Academy has sent its report. A second Greenfield pupil shared it.",
+        # a title-case heading is not a name
+        "Minutes Of The Annual General Meeting Of The Parent Teacher Association",
     ],
 )
 def test_places_organisations_and_ordinary_capitals_are_not_names(
