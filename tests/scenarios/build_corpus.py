@@ -27,15 +27,19 @@ import struct
 import sys
 import zipfile
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
+from types import ModuleType
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 MESSAGES_DIR = HERE / "messages"
 DEMO_DIR = REPO / "demo" / "messages"
+
+ZLIB_VERSION = "1.2.13"
+"""The zlib the committed corpus was deflated with; another zlib may compress differently."""
 
 POLICY = default.clone(linesep="\n", max_line_length=78)
 FIXED_ZIP_TIME = (2025, 3, 10, 9, 0, 0)
@@ -183,11 +187,19 @@ def pptx(slides: Sequence[tuple[str, Sequence[str], str]], author: str = "") -> 
     return reproducible_zip(out.getvalue())
 
 
+def _forget_odf_namespaces() -> None:
+    """odfpy declares every namespace any earlier document used (a class-level dict): reset it."""
+    from odf.element import Element
+
+    Element.namespaces.clear()
+
+
 def odt(paragraphs: Sequence[str]) -> bytes:
     """An OpenDocument text: one paragraph per string."""
     from odf.opendocument import OpenDocumentText
     from odf.text import P
 
+    _forget_odf_namespaces()
     document = OpenDocumentText()
     for text in paragraphs:
         document.text.addElement(P(text=text))
@@ -202,6 +214,7 @@ def ods(title: str, rows: Sequence[Sequence[str]]) -> bytes:
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
 
+    _forget_odf_namespaces()
     document = OpenDocumentSpreadsheet()
     table = Table(name=title)
     for values in rows:
@@ -1219,6 +1232,89 @@ Northmoor Hospitals NHS Foundation Trust
     return finish(msg, "many_recipients_500")
 
 
+# --- Outlook .msg, built with the extract tests' MS-OXMSG writer ---------------------------------
+
+
+def _msg_builder() -> ModuleType:
+    """tests/extract/msg_builder.py: writes .msg files with extract-msg's OLE writer."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from tests.extract import msg_builder
+
+    return msg_builder
+
+
+def outlook_msg_attached_to_email() -> bytes:
+    """A saved Outlook message (.msg) attached to an e-mail; its DOCX minutes one level down."""
+    builder = _msg_builder()
+    minutes = docx(
+        "Initial Child Protection Conference - minutes",
+        [
+            "Child: Leo Fairbanks, date of birth 23/05/2018, aged 6",
+            f"NHS number: {NHS_MIA}",
+            "Mother: Gemma Fairbanks. Father: Ryan Fairbanks, who was convicted of assault "
+            "in 2022 and is subject to a restraining order.",
+            "Gemma has bipolar disorder and was admitted to Moorside Unit in December.",
+            "Decision: Leo is subject to a child protection plan under the category of neglect.",
+        ],
+        author="Conference Chair",
+    )
+    saved = builder.build_msg(
+        builder.MsgSpec(
+            subject="ICPC minutes - Leo Fairbanks",
+            body=(
+                "Hi all,\r\n\r\nThe minutes of today's conference for Leo Fairbanks are "
+                "attached. Please check the actions for your agency.\r\n\r\nConference Chair\r\n"
+            ),
+            sender_name="Conference Chair",
+            sender_address=f"cp.chair@{COUNCIL}",
+            recipients=[("to", "Core group", f"coregroup.fairbanks@{COUNCIL}")],
+            message_id=f"<ICPC.20250402.Fairbanks@{COUNCIL}>",
+            sent=datetime(2025, 4, 2, 15, 30, tzinfo=UTC),
+            attachments=[builder.Attachment("ICPC_minutes_Leo_Fairbanks.docx", minutes, DOCX)],
+        )
+    )
+    msg = message(
+        sender=f"Dan Whitcombe <dan.whitcombe@{COUNCIL}>",
+        to=["Family Law Team <family@ashby-mercer.example.co.uk>"],
+        subject="FW: ICPC minutes",
+        date="Thu, 3 Apr 2025 09:10:00 +0100",
+        message_id=f"<CSC.FW.20250403.0910@{COUNCIL}>",
+        body="""\
+Hello,
+
+As requested, the conference minutes are attached for your client.
+
+Dan Whitcombe
+Social Worker, Children's Services
+""",
+    )
+    attach(msg, saved, "ICPC minutes.msg", "application/vnd.ms-outlook")
+    return finish(msg, "outlook_msg_attached_to_email")
+
+
+def outlook_saved_message() -> bytes:
+    """An Outlook .msg file as saved from the mailbox: a victim's new address to the defence."""
+    builder = _msg_builder()
+    return builder.build_msg(
+        builder.MsgSpec(
+            subject="Bail conditions - Marcus Tate",
+            body=(
+                "Good afternoon,\r\n\r\nFurther to your client's bail hearing, the victim in "
+                "the domestic abuse case 06/204418/25, Ms Kirsty Lowe, has moved to "
+                "14 Heron Court, Northmoor OL8 4RB. Her new mobile number is 07845 219036. "
+                "Your client must not contact her directly or indirectly.\r\n\r\n"
+                "Regards\r\n\r\nDC Amira Hassan\r\nPublic Protection Unit\r\n"
+            ),
+            sender_name="DC Amira Hassan",
+            sender_address=f"amira.hassan@{POLICE}",
+            recipients=[("to", "Harlow Defence", "enquiries@harlow-defence.example.co.uk")],
+            message_id=f"<PPU.20250404.1405.Hassan@{POLICE}>",
+            sent=datetime(2025, 4, 4, 14, 5, tzinfo=UTC),
+        )
+    )
+
+
 SCENARIOS: dict[str, Callable[[], bytes]] = {
     builder.__name__: builder
     for builder in (
@@ -1242,9 +1338,20 @@ SCENARIOS: dict[str, Callable[[], bytes]] = {
         billion_laughs_docx,
         encrypted_pdf,
         many_recipients_500,
+        outlook_msg_attached_to_email,
+        outlook_saved_message,
     )
 }
-"""Scenario name → its builder; the file is `messages/<name>.eml`."""
+"""Scenario name → its builder; the file is `messages/<name>.eml` (or `.msg`, see `filename`)."""
+
+OUTLOOK_FILES = frozenset({"outlook_saved_message"})
+"""Scenarios that are Outlook .msg files rather than RFC 5322 messages."""
+
+
+def filename(name: str) -> str:
+    """The scenario's file name in messages/."""
+    return f"{name}.msg" if name in OUTLOOK_FILES else f"{name}.eml"
+
 
 DEMO = (
     "police_wrong_recipient_race_hate",
@@ -1260,7 +1367,7 @@ DEMO = (
 
 
 def demo_name(index: int, name: str) -> str:
-    return f"{index + 1:02d}_{name}.eml"
+    return f"{index + 1:02d}_{filename(name)}"
 
 
 # --- the 30 MB attachment, built at test time -------------------------------------------------
@@ -1304,7 +1411,7 @@ def build(messages_dir: Path = MESSAGES_DIR, demo_dir: Path | None = DEMO_DIR) -
     built: dict[str, bytes] = {}
     for name, builder in SCENARIOS.items():
         built[name] = builder()
-        path = messages_dir / f"{name}.eml"
+        path = messages_dir / filename(name)
         path.write_bytes(built[name])
         written.append(path)
     if demo_dir is not None:

@@ -8,8 +8,10 @@ from collections.abc import Callable
 import pytest
 
 from mailwarden.config import Config, load_config
+from mailwarden.message.msg import message_from_msg_bytes
 from mailwarden.scan import Scanner
 
+from . import build_corpus
 from .expectations import CONFIG_FILE, MESSAGES_DIR, Scanned
 
 
@@ -25,15 +27,19 @@ def scenario_scanner(scenario_config: Config) -> Scanner:
 
 @pytest.fixture(scope="session")
 def scan_scenario(scenario_scanner: Scanner) -> Callable[[str], Scanned]:
-    """Scan `messages/<name>.eml` (once per session) with the scenario config."""
+    """Scan the scenario's message (once per session) with the scenario config."""
     cache: dict[str, Scanned] = {}
 
     def scan(name: str) -> Scanned:
         if name not in cache:
-            path = MESSAGES_DIR / f"{name}.eml"
+            path = MESSAGES_DIR / build_corpus.filename(name)
             raw = path.read_bytes()
             started = time.monotonic()
-            report = scenario_scanner.scan_bytes(raw, str(path))
+            if path.suffix == ".msg":  # as the command line reads an Outlook file
+                message = message_from_msg_bytes(raw)
+                report = scenario_scanner.scan_message(message, str(path), started)
+            else:
+                report = scenario_scanner.scan_bytes(raw, str(path))
             cache[name] = Scanned(report, report.to_json(), time.monotonic() - started)
         return cache[name]
 
