@@ -67,6 +67,8 @@ class KnownRecordRecognizer:
         self._sources: list[tuple[str, str]] = []
         """(field, file name) pairs."""
         self._first_words: set[bytes] = set()
+        self._lengths: set[int] = set()
+        """Lengths of the normalised values: a candidate of any other length is not hashed."""
         self._most_words = 0
         for path in files:
             self._load(Path(path))
@@ -107,6 +109,7 @@ class KnownRecordRecognizer:
             self._sources.append(source)
         self._records.setdefault(self._digest(value), self._sources.index(source))
         self._first_words.add(self._digest(words[0]))
+        self._lengths.add(len(value))
         self._most_words = max(self._most_words, len(words))
 
     def _digest(self, value: str) -> bytes:
@@ -115,7 +118,8 @@ class KnownRecordRecognizer:
     def analyze(self, text: str, context: TextContext) -> Iterator[Match]:
         if not self._records:
             return
-        hits = [*self._phrases(text), *self._identifiers(text)]
+        looked_up: dict[str, int | None] = {}  # a message repeats itself; hash each value once
+        hits = [*self._phrases(text, looked_up), *self._identifiers(text, looked_up)]
         hits.sort(key=lambda hit: (hit[0], -hit[1]))
         reach = -1
         for start, end, source in hits:
@@ -126,7 +130,9 @@ class KnownRecordRecognizer:
             why = f"matches a loaded record ({field}) from {file_name}"
             yield Match(self.finding_type, start, end, SCORE, why, field)
 
-    def _phrases(self, text: str) -> Iterator[tuple[int, int, int]]:
+    def _phrases(
+        self, text: str, looked_up: dict[str, int | None]
+    ) -> Iterator[tuple[int, int, int]]:
         """Runs of words that start with a value's first word, looked up whole."""
         folded = text.casefold()
         if len(folded) != len(text):  # "ß" folds to "ss": fold word by word instead
@@ -138,17 +144,23 @@ class KnownRecordRecognizer:
             return  # the usual case, found without a Python step per word
         ends = list(accumulate(map(len, parts)))  # word k spans ends[2k] to ends[2k + 1]
         for i in (i for i, word in enumerate(words) if word in begins):
-            for n in range(1, min(self._most_words, len(words) - i) + 1):
-                if n > 1 and len(parts[2 * (i + n) - 2]) > _MAX_GAP:
+            run: list[str] = []
+            coded = False
+            for k in range(i, min(i + self._most_words, len(words))):
+                if k > i and len(parts[2 * k]) > _MAX_GAP:
                     break
-                source = self._lookup([_fold(word) for word in words[i : i + n]])
+                run.append(_fold(words[k]))
+                coded = coded or bool(_has_digit(run[-1]))
+                source = self._lookup(("" if coded else " ").join(run), looked_up)
                 if source is not None:
-                    yield ends[2 * i], ends[2 * (i + n) - 1], source
+                    yield ends[2 * i], ends[2 * k + 1], source
 
     def _begins_a_value(self, word: str) -> bool:
         return self._digest(word) in self._first_words
 
-    def _identifiers(self, text: str) -> Iterator[tuple[int, int, int]]:
+    def _identifiers(
+        self, text: str, looked_up: dict[str, int | None]
+    ) -> Iterator[tuple[int, int, int]]:
         """Every sub-run with a digit of each run of identifier pieces ("QQ 12 34 56 C")."""
         done = 0
         for digits in _DIGITS.finditer(text):
@@ -158,22 +170,23 @@ class KnownRecordRecognizer:
             right = _RUN_AFTER.match(text, digits.start())
             start = left.start() if left else digits.start()
             done = right.end() if right else digits.end()
-            pieces = [
-                (m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(text, start, done)
-            ]
+            pieces = [(m.span(), _fold(m.group())) for m in _WORD.finditer(text, start, done)]
             for a in range(len(pieces)):
-                for b in range(a + 1, min(len(pieces), a + _MAX_ID_PIECES) + 1):
-                    words = [word for _, _, word in pieces[a:b]]
-                    if any(_has_digit(word) for word in words):
-                        source = self._lookup(words)
-                        if source is not None:
-                            yield pieces[a][0], pieces[b - 1][1], source
+                code, coded = "", False
+                for b in range(a, min(len(pieces), a + _MAX_ID_PIECES)):
+                    code += pieces[b][1]
+                    coded = coded or bool(_has_digit(pieces[b][1]))
+                    source = self._lookup(code, looked_up) if coded else None
+                    if source is not None:
+                        yield pieces[a][0][0], pieces[b][0][1], source
 
-    def _lookup(self, words: list[str]) -> int | None:
-        value = _join(words)
-        if len(value) < self._min_chars:
+    def _lookup(self, value: str, looked_up: dict[str, int | None]) -> int | None:
+        """The source of a normalised value, if it is loaded."""
+        if len(value) not in self._lengths:
             return None
-        return self._records.get(self._digest(value))
+        if value not in looked_up:
+            looked_up[value] = self._records.get(self._digest(value))
+        return looked_up[value]
 
 
 def _inside_a_longer_code(text: str, start: int, end: int) -> bool:
