@@ -9,10 +9,12 @@ phrase survives line wrapping). The rules the rows follow:
   person: "attends the mosque", "diagnosed with epilepsy", "is gay". A bare
   word that is as often a place, an event or an idiom ("church", "DNA",
   "trade union") is a weak cue, scored below the default report threshold;
-* idioms that borrow the words are excluded inside the row with a look-ahead
-  ("her faith in the system", "deaf ears", "far right of the page");
-* acronyms that are ordinary words in lower case are matched case-sensitively
-  with a scoped `(?-i:...)` ("AIDS", not "aids the inquiry");
+* idioms and venues that borrow the words are excluded inside the row with a
+  look-ahead ("her faith in the system", "the church hall car park");
+* phrases are written in lower case (the scan folds the text); acronyms that
+  are ordinary words in lower case are matched case-sensitively with a scoped
+  `(?-i:...)` ("AIDS", not "aids the inquiry");
+* no capturing groups, and no top-level `|` (wrap it in `(?:...)`);
 * a look-behind must have a fixed width, so inside one write `\\s`, not a space.
 
 All rows compile into one regular expression whose literal prefixes are
