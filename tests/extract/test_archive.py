@@ -90,7 +90,7 @@ def test_a_zip_of_case_files_gives_each_members_text_at_its_path() -> None:
         ),
         ("attachment:case files.zip/Ellie/notes.txt", "", "Spoke to mum on 3 March."),
         ("attachment:case files.zip/pupils.csv", "row 1", "Name\tDOB"),
-        ("attachment:case files.zip/pupils.csv", "row 2", "Ellie Marsh\t14/03/2015"),
+        ("attachment:case files.zip/pupils.csv", "row 2", "Name: Ellie Marsh\tDOB: 14/03/2015"),
     ]
     [problem] = result.problems  # the photo; the directory entry is not a file
     assert (problem.location, problem.kind) == (

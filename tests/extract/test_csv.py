@@ -1,4 +1,5 @@
-"""CSV and TSV: one segment per row ("row N"), cells joined by tabs so columns stay apart."""
+"""CSV and TSV: one segment per row ("row N"), cells joined by tabs so columns stay apart,
+and under a header row each cell labelled with its column: "DOB: 14/03/2015"."""
 
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ def test_a_pupil_export_gives_one_segment_per_row_with_the_columns_apart() -> No
     assert result.problems == []
     assert positioned(result) == [
         ("row 1", "Name\tDate of birth\tYear\tNotes"),
-        ("row 2", "Tom Reed\t02/05/2014\t5"),
-        ("row 3", "Marsh, Ellie\t14/03/2015\t4\tEHCP; lives with gran"),
+        ("row 2", "Name: Tom Reed\tDate of birth: 02/05/2014\tYear: 5"),
+        (
+            "row 3",
+            "Name: Marsh, Ellie\tDate of birth: 14/03/2015\tYear: 4\tNotes: EHCP; lives with gran",
+        ),
     ]
     assert {s.location for s in result.segments} == {"attachment:class 4.csv"}
 
@@ -28,13 +32,19 @@ def test_a_pupil_export_gives_one_segment_per_row_with_the_columns_apart() -> No
 def test_a_semicolon_separated_export_from_european_excel_is_split_on_semicolons() -> None:
     result = extract_attachment(b"Name;DOB\nEllie Marsh;14.03.2015\n", "schueler.csv")
 
-    assert positioned(result) == [("row 1", "Name\tDOB"), ("row 2", "Ellie Marsh\t14.03.2015")]
+    assert positioned(result) == [
+        ("row 1", "Name\tDOB"),
+        ("row 2", "Name: Ellie Marsh\tDOB: 14.03.2015"),
+    ]
 
 
 def test_a_tsv_file_is_split_on_tabs_and_a_cell_with_a_tab_keeps_its_place() -> None:
     result = extract_attachment(b'Name\tDOB\n"Ellie\tMarsh"\t14/03/2015\n', "pupils.tsv")
 
-    assert positioned(result) == [("row 1", "Name\tDOB"), ("row 2", "Ellie Marsh\t14/03/2015")]
+    assert positioned(result) == [
+        ("row 1", "Name\tDOB"),
+        ("row 2", "Name: Ellie Marsh\tDOB: 14/03/2015"),
+    ]
 
 
 def test_a_quoted_cell_over_several_lines_stays_one_row() -> None:
@@ -44,8 +54,8 @@ def test_a_quoted_cell_over_several_lines_stays_one_row() -> None:
 
     assert positioned(result) == [
         ("row 1", "Name\tNotes"),
-        ("row 2", "Ellie Marsh\tReferred in March.\nReview in June."),
-        ("row 3", "Tom Reed"),
+        ("row 2", "Name: Ellie Marsh\tNotes: Referred in March.\nReview in June."),
+        ("row 3", "Name: Tom Reed"),
     ]
 
 
@@ -54,7 +64,7 @@ def test_windows_1252_text_is_decoded() -> None:
 
     result = extract_attachment(export, "dinner money.csv")
 
-    assert ("row 2", "Zoë Ní Bhriain\t£20 owed") in positioned(result)
+    assert ("row 2", "Name: Zoë Ní Bhriain\tNote: £20 owed") in positioned(result)
 
 
 def test_a_csv_labelled_as_excel_or_plain_text_is_still_read_as_csv() -> None:
@@ -62,7 +72,9 @@ def test_a_csv_labelled_as_excel_or_plain_text_is_still_read_as_csv() -> None:
         result = extract_attachment(
             b"Name,DOB\nEllie Marsh,14/03/2015\n", "pupils.csv", content_type
         )
-        assert positioned(result)[1] == ("row 2", "Ellie Marsh\t14/03/2015"), content_type
+        assert positioned(result)[1] == ("row 2", "Name: Ellie Marsh\tDOB: 14/03/2015"), (
+            content_type
+        )
 
 
 def test_a_field_too_big_for_the_csv_module_is_read_as_its_raw_line() -> None:
@@ -74,7 +86,7 @@ def test_a_field_too_big_for_the_csv_module_is_read_as_its_raw_line() -> None:
     rows = positioned(result)
     assert rows[0] == ("row 1", "Name\tNotes")
     assert rows[1][0] == "row 2" and rows[1][1].startswith("Ellie Marsh\txxx")
-    assert rows[2] == ("row 3", "Tom Reed\tok")
+    assert rows[2] == ("row 3", "Name: Tom Reed\tNotes: ok")
     assert result.problems == []
 
 
@@ -82,3 +94,12 @@ def test_blank_lines_are_skipped_but_still_counted() -> None:
     result = extract_attachment(b"Name\n\nEllie Marsh\n", "names.csv")
 
     assert positioned(result) == [("row 1", "Name"), ("row 3", "Ellie Marsh")]
+
+
+def test_a_csv_without_a_header_row_is_only_tab_separated() -> None:
+    result = extract_attachment(b"Ellie Marsh,14/03/2015\nTom Reed,02/05/2014\n", "list.csv")
+
+    assert positioned(result) == [
+        ("row 1", "Ellie Marsh\t14/03/2015"),
+        ("row 2", "Tom Reed\t02/05/2014"),
+    ]

@@ -62,7 +62,8 @@ def test_a_referral_docx_gives_each_paragraph_and_table_row_its_position() -> No
     assert {s.location for s in result.segments} == {"attachment:referral.docx"}
 
 
-def test_cells_stay_apart_so_a_name_and_a_date_of_birth_are_not_one_string() -> None:
+def test_a_column_table_labels_each_cell_with_its_header_and_keeps_cells_apart() -> None:
+    """So a date under "DOB" reads as a date of birth, and a name never runs into a date."""
     document = docx.Document()
     table = document.add_table(rows=2, cols=3)
     for cell, text in zip(table.rows[0].cells, ["Name", "DOB", "Needs"], strict=True):
@@ -72,7 +73,14 @@ def test_cells_stay_apart_so_a_name_and_a_date_of_birth_are_not_one_string() -> 
 
     result = extract_attachment(saved(document), "pupils.docx")
 
-    assert text_at(result, "table 1 row 2") == "Tom Reed\t02/05/2014"
+    assert text_at(result, "table 1 row 1") == "Name\tDOB\tNeeds"
+    assert text_at(result, "table 1 row 2") == "Name: Tom Reed\tDOB: 02/05/2014"
+
+
+def test_a_two_column_label_and_value_form_is_not_mistaken_for_a_header_row() -> None:
+    result = extract_attachment(saved(referral()), "referral.docx")
+
+    assert text_at(result, "table 1 row 2") == "Date of birth\t14/03/2015"
 
 
 def test_comments_are_read() -> None:

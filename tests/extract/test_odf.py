@@ -120,7 +120,7 @@ def test_a_spreadsheet_gives_rows_numbered_as_shown_with_repeats_counted_not_exp
     assert positioned(result) == [
         ("sheet Pupils", "Pupils"),
         ("sheet Pupils row 1", "Name\tDOB"),
-        ("sheet Pupils row 2", "Tom Reed\t02/05/2014"),
+        ("sheet Pupils row 2", "Name: Tom Reed\tDOB: 02/05/2014"),
         ("sheet Pupils row 8", "\t\tEllie Marsh"),
     ]
 

@@ -1,4 +1,5 @@
-"""Excel workbooks: every sheet, one segment per row, cells tab-separated, "sheet NAME row N"."""
+"""Excel workbooks: every sheet, one segment per row, cells tab-separated, "sheet NAME row N",
+and under a header row each cell labelled with its column: "Date of birth: 2015-03-14"."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from .support import extract_attachment, positioned, rewritten_zip, text_at
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ELLIE = "Name: Ellie Marsh\tDate of birth: 2015-03-14\tYear: 4\tSEN: EHCP"
 
 
 def pupil_list() -> openpyxl.Workbook:
@@ -55,11 +57,11 @@ def test_a_pupil_list_gives_one_segment_per_row_with_the_columns_apart() -> None
     assert positioned(result) == [
         ("sheet Pupils", "Pupils"),
         ("sheet Pupils row 1", "Name\tDate of birth\tYear\tSEN"),
-        ("sheet Pupils row 2", "Tom Reed\t2014-05-02\t5"),
-        ("sheet Pupils row 3", "Ellie Marsh\t2015-03-14\t4\tEHCP"),
+        ("sheet Pupils row 2", "Name: Tom Reed\tDate of birth: 2014-05-02\tYear: 5"),
+        ("sheet Pupils row 3", "Name: Ellie Marsh\tDate of birth: 2015-03-14\tYear: 4\tSEN: EHCP"),
         ("sheet Contacts", "Contacts"),
         ("sheet Contacts row 1", "Parent\tPhone"),
-        ("sheet Contacts row 2", "Mrs Marsh\t7700900123"),
+        ("sheet Contacts row 2", "Parent: Mrs Marsh\tPhone: 7700900123"),
     ]
 
 
@@ -92,7 +94,7 @@ def test_cached_values_of_formulas_are_read_not_the_formulas() -> None:
 
     result = extract_attachment(data, "pupils.xlsx")
 
-    assert text_at(result, "sheet Pupils row 3") == "Ellie Marsh\t2015-03-14\t4\tEHCP"
+    assert text_at(result, "sheet Pupils row 3") == ELLIE
 
 
 def test_a_declared_dimension_of_a_whole_sheet_does_not_pad_every_row() -> None:
@@ -104,7 +106,7 @@ def test_a_declared_dimension_of_a_whole_sheet_does_not_pad_every_row() -> None:
     result = extract_attachment(data, "pupils.xlsx")
 
     assert time.monotonic() - started < 1
-    assert text_at(result, "sheet Pupils row 3") == "Ellie Marsh\t2015-03-14\t4\tEHCP"
+    assert text_at(result, "sheet Pupils row 3") == ELLIE
 
 
 def test_a_truncated_workbook_is_corrupt() -> None:

@@ -1,5 +1,8 @@
 """CSV and TSV files: one segment per row, cells joined by tabs, position "row N".
 
+Under a header row each cell is written "Header: value" (see `tables`), so a
+date in the "DOB" column reads as a labelled date of birth.
+
 The delimiter is tab for files named .tsv or .tab; otherwise the most
 frequent of `, ; \\t |` in the first line (csv.Sniffer's regexes can be slow on
 hostile input, and a count is as good on real exports). A record the csv module
@@ -14,6 +17,7 @@ from collections.abc import Iterator
 
 from mailwarden.extract.base import ExtractContext, Segment
 from mailwarden.extract.formats.sniff import recognise
+from mailwarden.extract.formats.tables import ColumnLabels
 from mailwarden.extract.formats.textcodec import decode_text
 
 _TYPES = frozenset({"text/csv", "application/csv", "text/x-csv", "text/comma-separated-values"})
@@ -39,9 +43,11 @@ class CsvExtractor:
         text = decode_text(data, context.charset)
         tab_separated = context.location.lower().endswith((".tsv", ".tab"))
         delimiter = "\t" if tab_separated else _guess_delimiter(text)
-        for number, line in enumerate(_rows(text, delimiter), start=1):
+        labels = ColumnLabels()
+        for number, row in enumerate(_rows(text, delimiter), start=1):
             if number % _TIME_CHECK_ROWS == 0:
                 context.budget.check_time()
+            line = row if isinstance(row, str) else labels.line(row)
             if line.strip():
                 yield context.segment(line, f"row {number}")
 
@@ -53,8 +59,8 @@ def _guess_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _rows(text: str, delimiter: str) -> Iterator[str]:
-    """Each record's cells joined by tabs; multi-line quoted cells stay one record."""
+def _rows(text: str, delimiter: str) -> Iterator[list[str] | str]:
+    """Each record's cells (a multi-line quoted cell stays one record), or a raw line."""
     lines = _Lines(text)
     reader = csv.reader(lines, delimiter=delimiter)
     while True:
@@ -66,7 +72,7 @@ def _rows(text: str, delimiter: str) -> Iterator[str]:
         except csv.Error:  # a field over the csv module's size limit: read the raw lines
             yield "".join(lines.taken).rstrip("\r\n").replace(delimiter, "\t")
             continue
-        yield "\t".join(cell.replace("\t", " ") for cell in cells).rstrip("\t")
+        yield [cell.replace("\t", " ") for cell in cells]
 
 
 class _Lines:

@@ -18,6 +18,7 @@ from mailwarden.extract.base import ExtractContext, Segment
 from mailwarden.extract.errors import CorruptFile, ExtractionError
 from mailwarden.extract.formats import zipsafe
 from mailwarden.extract.formats.sniff import OLE, ZIP, recognise
+from mailwarden.extract.formats.tables import DOCUMENT_TABLE_COLUMNS, ColumnLabels
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -120,9 +121,8 @@ def _body_segments(body: Any, context: ExtractContext) -> Iterator[Segment]:
                 yield context.segment(value, f"paragraph {paragraphs}")
         else:
             tables += 1
-            for number, row in enumerate(value, start=1):
-                if row.strip():
-                    yield context.segment(row, f"table {tables} row {number}")
+            for number, row in _table_lines(value):
+                yield context.segment(row, f"table {tables} row {number}")
 
 
 def _container_segments(root: Any, label: str, context: ExtractContext) -> Iterator[Segment]:
@@ -134,16 +134,24 @@ def _container_segments(root: Any, label: str, context: ExtractContext) -> Itera
                 yield context.segment(value, label)
         else:
             tables += 1
-            for number, row in enumerate(value, start=1):
-                if row.strip():
-                    yield context.segment(row, f"{label} table {tables} row {number}")
+            for number, row in _table_lines(value):
+                yield context.segment(row, f"{label} table {tables} row {number}")
+
+
+def _table_lines(rows: list[list[str]]) -> Iterator[tuple[int, str]]:
+    """(row number, line) for each row with text; cells under a header row are labelled."""
+    labels = ColumnLabels(DOCUMENT_TABLE_COLUMNS)
+    for number, cells in enumerate(rows, start=1):
+        line = labels.line(cells)
+        if line.strip():
+            yield number, line
 
 
 def _blocks(container: Any) -> Iterator[tuple[str, Any]]:
-    """("p", text) and ("tbl", [row text, ...]) in reading order, looking through wrappers.
+    """("p", text) and ("tbl", [[cell text, ...], ...]) in reading order, through wrappers.
 
-    Text boxes anchored in a paragraph follow it. Table rows are their cells'
-    text joined by tabs, so a name column and a date-of-birth column stay apart.
+    Text boxes anchored in a paragraph follow it. A table's cells are kept apart
+    (joined by tabs later), so a name column and a date-of-birth column stay apart.
     """
     for child in container:
         tag = child.tag
@@ -158,10 +166,10 @@ def _blocks(container: Any) -> Iterator[tuple[str, Any]]:
             yield from _blocks(child)
 
 
-def _rows(table: Any) -> Iterator[str]:
+def _rows(table: Any) -> Iterator[list[str]]:
     for child in table:
         if child.tag == _TR:
-            yield "\t".join(_cell_text(cell) for cell in _cells(child)).rstrip("\t")
+            yield [_cell_text(cell) for cell in _cells(child)]
         elif child.tag in _BLOCK_WRAPPERS:
             yield from _rows(child)
 
@@ -179,8 +187,8 @@ def _cell_text(cell: Any) -> str:
     for kind, value in _blocks(cell):
         if kind == "p":
             lines.append(value)
-        else:
-            lines.extend(value)
+        else:  # a table inside the cell
+            lines.extend("\t".join(cells).rstrip("\t") for cells in value)
     return "\n".join(line for line in lines if line.strip())
 
 

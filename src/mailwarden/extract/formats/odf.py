@@ -3,8 +3,8 @@
 The XML is parsed here with defusedxml (no DTD, no entities, no external
 references), not with odfpy, whose xml.sax reader expands entities. Positions:
 "paragraph N" and "table N row M" in text documents, "sheet NAME row N" in
-spreadsheets, "slide N" in presentations; notes, comments and frames are read
-where they stand.
+spreadsheets (in both, cells under a header row are "Header: value", see `tables`),
+"slide N" in presentations; notes, comments and frames are read where they stand.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from mailwarden.extract.base import ExtractContext, Segment
 from mailwarden.extract.errors import EncryptedFile, LimitExceeded
 from mailwarden.extract.formats import zipsafe
 from mailwarden.extract.formats.sniff import ZIP, recognise
+from mailwarden.extract.formats.tables import DOCUMENT_TABLE_COLUMNS, ColumnLabels
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -100,7 +101,9 @@ def _content(root: Element) -> list[tuple[str, str]]:
                 name = table.get(f"{_TABLE}name", "")
                 if not _DEFAULT_SHEET_NAME.fullmatch(name):  # tabs are often named for people
                     found.append((f"sheet {name}", name))
-                found.extend((f"sheet {name} row {n}", text) for n, text in _table_rows(table))
+                labels = ColumnLabels()
+                for n, cells in _table_rows(table):
+                    found.append((f"sheet {name} row {n}", labels.line(cells)))
         elif document.tag in (f"{_OFFICE}presentation", f"{_OFFICE}drawing"):
             for number, page in enumerate(document.findall(f"{_DRAW}page"), start=1):
                 found.extend(_page(page, f"slide {number}"))
@@ -160,8 +163,9 @@ def _blocks(container: Element | list[Element]) -> Iterator[tuple[str, str]]:
                 yield from _aside(aside)
         elif child.tag == _TABLE_ELEMENT:
             yield "table", ""
-            for number, text in _table_rows(child):
-                yield f"row {number}", text
+            labels = ColumnLabels(DOCUMENT_TABLE_COLUMNS)
+            for number, cells in _table_rows(child):
+                yield f"row {number}", labels.line(cells)
         elif child.tag in _ASIDE:
             yield from _aside(child)
         elif child.tag == _TRACKED_CHANGES:
@@ -177,7 +181,7 @@ def _aside(element: Element) -> Iterator[tuple[str, str]]:
             yield kind, text
 
 
-def _table_rows(table: Element) -> Iterator[tuple[int, str]]:
+def _table_rows(table: Element) -> Iterator[tuple[int, list[str]]]:
     """Rows numbered as the application shows them; a repeated row is read once."""
     number = 0
     for row in _rows(table):
@@ -188,9 +192,8 @@ def _table_rows(table: Element) -> Iterator[tuple[int, str]]:
                 text = "\n".join(text for _, text in _blocks(cell) if text)
                 repeat = _count(cell.get(f"{_TABLE}number-columns-repeated"))
                 cells.extend([text] * min(repeat, _MAX_REPEAT))
-        line = "\t".join(cells).rstrip("\t")
-        if line.strip():
-            yield number, line
+        if any(cell.strip() for cell in cells):
+            yield number, cells
         number += _count(row.get(f"{_TABLE}number-rows-repeated")) - 1
 
 

@@ -3,7 +3,8 @@
 python-pptx opens the package (its lxml parser has entity resolution off, and
 `zipsafe.verify_package` has already refused any part with a DTD). Each shape's
 text is its own segment, so text in separate boxes does not run together; a
-table gives one segment per row with cells joined by tabs.
+table gives one segment per row with cells joined by tabs (labelled by a header row of
+three or more columns, see `tables`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from mailwarden.extract.base import ExtractContext, Segment
 from mailwarden.extract.errors import CorruptFile, ExtractionError
 from mailwarden.extract.formats import zipsafe
 from mailwarden.extract.formats.sniff import OLE, ZIP, recognise
+from mailwarden.extract.formats.tables import DOCUMENT_TABLE_COLUMNS, ColumnLabels
 
 _TYPES = frozenset(
     {
@@ -88,9 +90,10 @@ def _shape_texts(shapes: Any, tables: list[int]) -> Iterator[tuple[str, str]]:
             yield "", shape.text_frame.text
         elif getattr(shape, "has_table", False):
             tables[0] += 1
+            labels = ColumnLabels(DOCUMENT_TABLE_COLUMNS)
             for row_number, row in enumerate(shape.table.rows, start=1):
-                cells = "\t".join(cell.text for cell in row.cells).rstrip("\t")
-                yield f" table {tables[0]} row {row_number}", cells
+                line = labels.line([cell.text for cell in row.cells])
+                yield f" table {tables[0]} row {row_number}", line
 
 
 EXTRACTOR = PptxExtractor()

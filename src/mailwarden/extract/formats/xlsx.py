@@ -4,7 +4,8 @@ openpyxl reads in read-only mode (rows streamed, not a cell object per cell)
 with cached values, and parses with defusedxml, which it uses when installed;
 `zipsafe.verify_package` has already checked the container and refused any
 part with a DTD. Each row's cells are joined by tabs so that a name column and
-a date-of-birth column stay apart: "sheet Pupils row 3" → "Ellie Marsh\t2015-03-14".
+a date-of-birth column stay apart, and under a header row each cell is written
+"Header: value" (see `tables`): "sheet Pupils row 3" → "Name: Ellie Marsh\tDOB: 2015-03-14".
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from mailwarden.extract.base import ExtractContext, Segment
 from mailwarden.extract.errors import CorruptFile, ExtractionError
 from mailwarden.extract.formats import zipsafe
 from mailwarden.extract.formats.sniff import OLE, ZIP, recognise
+from mailwarden.extract.formats.tables import ColumnLabels
 
 _TYPES = frozenset(
     {
@@ -54,10 +56,11 @@ class XlsxExtractor:
                 if not _DEFAULT_SHEET_NAME.fullmatch(title):  # tabs are often named for people
                     yield context.segment(title, f"sheet {title}")
                 rows = _rows(sheet, f"{context.location} sheet {title}")
+                labels = ColumnLabels()
                 for number, values in enumerate(rows, start=1):
                     if number % _TIME_CHECK_ROWS == 0:
                         context.budget.check_time()
-                    line = "\t".join(_cell_text(value) for value in values).rstrip("\t")
+                    line = labels.line([_cell_text(value) for value in values])
                     if line.strip():
                         yield context.segment(line, f"sheet {title} row {number}")
         finally:
