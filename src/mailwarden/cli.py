@@ -86,11 +86,11 @@ def _scan_item(scanner: Scanner, item: InputItem) -> ScanReport:
 
 def _scan_input(scanner: Scanner, item: InputItem) -> ScanReport:
     if item.format is InputFormat.OUTLOOK_MSG:
-        from mailwarden.message.msg import MsgReadError, message_from_msg_bytes
+        from mailwarden.message.msg import MsgError, message_from_msg_bytes
 
         try:
             message = message_from_msg_bytes(item.data)
-        except MsgReadError as exc:
+        except MsgError as exc:
             return scanner.scan_unreadable(item.source, len(item.data), str(exc))
         return scanner.scan_message(message, item.source)
     return scanner.scan_bytes(item.data, item.source)

@@ -9,6 +9,7 @@ import pytest
 
 from mailwarden.config import Config
 from mailwarden.detect.finding import FindingType
+from mailwarden.detect.lexicon import PhraseIndex, Phrases
 from mailwarden.detect.recognizer import TextContext
 from mailwarden.detect.recognizers.special_category import (
     BIOMETRIC,
@@ -21,8 +22,6 @@ from mailwarden.detect.recognizers.special_category import (
     RELIGION,
     SEX,
     UNION,
-    PhraseIndex,
-    Phrases,
     SpecialCategoryRecognizer,
     create,
 )

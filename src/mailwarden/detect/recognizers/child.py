@@ -21,7 +21,7 @@ import re
 
 from mailwarden.config import Config
 from mailwarden.detect.finding import FindingType, Match
-from mailwarden.detect.recognizers.special_category import LexiconRecognizer, Phrases
+from mailwarden.detect.lexicon import LexiconRecognizer, Phrases
 
 _WORDS = (
     *("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),

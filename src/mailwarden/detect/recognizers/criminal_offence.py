@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from mailwarden.config import Config
 from mailwarden.detect.finding import FindingType
-from mailwarden.detect.recognizers.special_category import (
+from mailwarden.detect.lexicon import (
     SOLID,
     STRONG,
     WEAK,
