@@ -62,6 +62,7 @@ OFFLINE_ENV = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="mailwarden-bench-") as temp:
         workdir = Path(temp)
         setup = prepare(workdir, args)
@@ -69,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.skip_presidio:
             results["presidio"] = run_engine("presidio", workdir)
     figures = summarise(setup, results, time.perf_counter() - started)
+    figures["machine"]["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     print(render(figures))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
@@ -557,7 +559,8 @@ def _render_setup(figures: dict[str, Any]) -> list[str]:
     kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(corpus["kinds"].items(), reverse=True))
     out = [
         f"mailwarden scan benchmark — {figures['date']}, commit {machine['commit']}",
-        f"machine: {machine['cpus']} CPUs ({machine['cpu']}), Python {machine['python']}",
+        f"machine: {machine['cpus']} CPUs ({machine['cpu']}), Python {machine['python']}, "
+        "load average {} at the start, {} at the end".format(*machine["load_average_1min"]),
         f"corpus: {corpus['messages']:,} messages (seed {corpus['seed']}, "
         f"{corpus['megabytes']:,.1f} MB): {kinds}; generated in "
         f"{corpus['generate_seconds']:.1f} s, not timed",
