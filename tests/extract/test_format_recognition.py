@@ -85,6 +85,28 @@ def test_an_image_is_unsupported_not_an_error() -> None:
     assert not problem.unscannable
 
 
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("Referral.doc", "application/msword"),
+        ("smime.p7m", "application/pkcs7-mime"),
+        ("export.bin", "application/octet-stream"),
+    ],
+)
+def test_a_document_we_cannot_read_is_unscannable(name: str, content_type: str) -> None:
+    """A legacy .doc or an encrypted envelope may carry anything: the rules must see it."""
+    result = extract_attachment(b"\x01\x02binary" * 20, name, content_type)
+    [problem] = result.problems
+    assert problem.kind == "unreadable"
+    assert problem.unscannable
+
+
+def test_a_calendar_invite_is_read_as_text() -> None:
+    invite = b"BEGIN:VCALENDAR\r\nSUMMARY:Strategy meeting re Ellie Marsh\r\nEND:VCALENDAR\r\n"
+    result = extract_attachment(invite, "invite.ics", "text/calendar")
+    assert "Ellie Marsh" in all_text(result)
+
+
 def test_a_pdf_named_txt_is_read_as_a_pdf() -> None:
     pdf = make_pdf([["Pupil: Ellie Marsh"]])
 

@@ -33,7 +33,8 @@ class ExtractionProblem:
 
     location: str
     kind: str
-    """`corrupt`, `encrypted`, `limit`, or `unsupported`."""
+    """`corrupt`, `encrypted`, `limit`, `unreadable` (a format not read), `internal`, or
+    `unsupported` (media, not read for text: the only kind that is not unscannable)."""
     detail: str
 
     @property

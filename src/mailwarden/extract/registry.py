@@ -49,11 +49,7 @@ def dispatch(
     context.budget.check_time()
     extractor = find_extractor(content_type, name, data[:16])
     if extractor is None:
-        context.problems.append(
-            ExtractionProblem(
-                context.location, "unsupported", f"{content_type or 'unknown'} is not a format read"
-            )
-        )
+        context.problems.append(_unread_format(context.location, content_type, name))
         return
     try:
         yield from extractor.extract(data, context)
@@ -63,6 +59,27 @@ def dispatch(
         raise LimitExceeded(f"{extractor.name}: structure too deeply nested") from exc
     except Exception as exc:  # last line of defence: a library bug must not lose the message
         raise ExtractionError(f"{extractor.name} could not read it: {type(exc).__name__}") from exc
+
+
+_MEDIA_TYPES = ("image/", "audio/", "video/", "font/")
+_MEDIA_SUFFIXES = (
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".svg", ".ico", ".tif", ".tiff",
+    ".heic", ".mp3", ".wav", ".m4a", ".mp4", ".mov", ".avi", ".ttf", ".otf", ".woff",
+)  # fmt: skip
+
+
+def _unread_format(location: str, content_type: str, name: str) -> ExtractionProblem:
+    """A file no extractor reads: media is merely unsupported; a document may hide text.
+
+    A legacy .doc, an S/MIME .p7m or an unknown binary could carry anything, so
+    it is unscannable (the rules see it); pictures, sound and fonts are not
+    read for text (no OCR) and are noted without flagging the message.
+    """
+    kind = content_type or "unknown type"
+    lowered = name.lower()
+    if content_type.startswith(_MEDIA_TYPES) or lowered.endswith(_MEDIA_SUFFIXES):
+        return ExtractionProblem(location, "unsupported", f"{kind} is not read for text")
+    return ExtractionProblem(location, "unreadable", f"{kind} is a format mailwarden cannot read")
 
 
 def extract_message(
