@@ -131,3 +131,40 @@ def test_mime_depth_and_part_count_are_capped() -> None:
 def test_empty_and_garbage_input_still_give_a_message() -> None:
     assert parse_message(b"").parts is not None
     assert parse_message(b"\x00\xff" * 1000).size == 2000
+
+
+def test_recovers_the_boundary_a_sender_left_out() -> None:
+    raw = (
+        b"From: housing@northmoor.gov.uk\r\nTo: jobs@fixright.example.co.uk\r\n"
+        b"Content-Type: multipart/mixed\r\n\r\npreamble\r\n"
+        b"--_000_X_\r\nContent-Type: text/plain\r\n\r\nThe tenant is Lorraine Tipping.\r\n"
+        b"--_000_X_--\r\n"
+    )
+    message = parse_message(raw)
+    [body] = message.body_parts
+    assert body.payload.strip() == b"The tenant is Lorraine Tipping."
+    assert any("_000_X_" in p.detail for p in message.problems)
+
+
+def test_a_multipart_with_no_delimiters_at_all_is_read_as_text() -> None:
+    raw = b"Content-Type: multipart/mixed\r\n\r\nThe tenant is Lorraine Tipping.\r\n"
+    [body] = parse_message(raw).body_parts
+    assert b"Lorraine Tipping" in body.payload
+
+
+def test_raw_8bit_headers_are_read_as_utf8_or_windows_1252() -> None:
+    raw = (
+        b"From: Si\xe2n Prichard <sian.prichard@oakwood.sch.uk>\r\n"
+        b"To: Zo\xc3\xab <zoe@example.org>\r\n"
+        b"Subject: Zo\xeb\x92s review \x96 3 April\r\n\r\nx"
+    )
+    message = parse_message(raw)
+    assert message.subject == "Zoë’s review – 3 April"
+    assert message.sender is not None and message.sender.display_name == "Siân Prichard"
+    assert message.recipients[0].mailbox.display_name == "Zoë"
+
+
+def test_a_date_out_of_any_range_is_a_problem_not_a_crash() -> None:
+    message = parse_message(b"Date: Sat, 2222222226 Jan 2019 12:04:58 +0100\r\n\r\nx")
+    assert message.date is None
+    assert any(p.location == "header:date" for p in message.problems)

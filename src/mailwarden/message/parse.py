@@ -93,6 +93,10 @@ def _cap_header_block(raw: bytes, limits: ParseLimits, problems: list[ParseProbl
 
 
 def _header_text(parsed: EmailMessage, name: str, problems: list[ParseProblem]) -> str:
+    raw = _raw_header(parsed, name)
+    if _has_8bit(raw):
+        problems.append(ParseProblem(f"header:{name}", _EIGHT_BIT_NOTE))
+        return _decode_8bit(raw)
     try:
         value = parsed.get(name)
     except Exception as exc:  # the header registry raises several kinds on garbage
@@ -103,19 +107,42 @@ def _header_text(parsed: EmailMessage, name: str, problems: list[ParseProblem]) 
 
 def _raw_header(parsed: EmailMessage, name: str) -> str:
     """The header's first value as written, without the header registry's parsing."""
-    for key, value in parsed.raw_items():
-        if key.lower() == name:
-            return " ".join(str(value).split())
-    return ""
+    values = _raw_headers(parsed, name)
+    return values[0] if values else ""
+
+
+def _raw_headers(parsed: EmailMessage, name: str) -> list[str]:
+    """Every value of the header as written, unfolded."""
+    return [" ".join(str(v).split()) for k, v in parsed.raw_items() if k.lower() == name]
+
+
+_EIGHT_BIT_NOTE = "raw 8-bit characters in a header; read as UTF-8, else Windows-1252"
+
+
+def _has_8bit(text: str) -> bool:
+    """True when the parser kept undecodable header bytes as surrogate escapes."""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _decode_8bit(text: str) -> str:
+    """Header text with raw 8-bit bytes: UTF-8 if it is, else Windows-1252 (UK mail's usual)."""
+    data = text.encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
 
 
 def _addresses(parsed: EmailMessage, name: str, problems: list[ParseProblem]) -> list[Address]:
-    try:
-        values = parsed.get_all(name) or []
-        raw_values = [str(v) for v in values]
-    except Exception as exc:
-        problems.append(ParseProblem(f"header:{name}", f"unreadable address header: {exc}"))
-        raw_values = [_raw_header(parsed, name)]
+    raw_values = _raw_headers(parsed, name)
+    if any(_has_8bit(v) for v in raw_values):
+        problems.append(ParseProblem(f"header:{name}", _EIGHT_BIT_NOTE))
+        raw_values = [_decode_8bit(v) for v in raw_values]
+    else:
+        try:
+            raw_values = [str(v) for v in parsed.get_all(name) or []]
+        except Exception as exc:
+            problems.append(ParseProblem(f"header:{name}", f"unreadable address header: {exc}"))
     found: list[Address] = []
     for raw in raw_values:
         addresses, problem = parse_address_header(raw)
@@ -131,7 +158,7 @@ def _date(parsed: EmailMessage, problems: list[ParseProblem]) -> Any:
         return None
     try:
         return parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         problems.append(ParseProblem("header:date", f"unreadable date {raw[:60]!r}"))
         return None
 
@@ -154,9 +181,13 @@ def _collect_parts(
             assert isinstance(child, EmailMessage)
             _collect_parts(child, message, limits, depth + 1, counter)
         return
+    if node.get_content_maintype() == "multipart" and not node.is_multipart():
+        if _recover_multipart(node, message, limits, depth, counter):
+            return
+        node = _as_plain_text(node)
     counter[0] += 1
     try:
-        message.parts.append(_leaf(node, counter[0], message.problems))
+        message.parts.append(_leaf(node, counter[0], message.problems, depth > 0))
     except Exception as exc:  # a header the registry cannot parse: keep the bytes, unlabelled
         message.problems.append(ParseProblem(f"part-{counter[0]}", f"unreadable part: {exc!r}"))
         payload = node.get_payload()
@@ -164,7 +195,49 @@ def _collect_parts(
         message.parts.append(Part("application/octet-stream", raw, f"part-{counter[0]}"))
 
 
-def _leaf(node: EmailMessage, index: int, problems: list[ParseProblem]) -> Part:
+_DELIMITER_LINE = re.compile(r"^--([^\s]{1,70}?)(?:--)?[ \t]*\r?$", re.MULTILINE)
+
+
+def _recover_multipart(
+    node: EmailMessage, message: Message, limits: ParseLimits, depth: int, counter: list[int]
+) -> bool:
+    """A multipart whose boundary is missing or wrong: find the delimiter the body uses.
+
+    Senders' software that drops the boundary parameter still writes the
+    delimiter lines, so the first line that looks like one names it.
+    """
+    payload = node.get_payload()
+    if not isinstance(payload, str):
+        return False
+    found = _DELIMITER_LINE.search(payload)
+    if found is None:
+        return False
+    boundary = found.group(1)
+    head = f'Content-Type: {node.get_content_type()}; boundary="{boundary}"\r\n\r\n'
+    body = payload.encode("utf-8", "surrogateescape")
+    rebuilt = email.message_from_bytes(head.encode() + body, policy=email.policy.default)
+    if not rebuilt.is_multipart():
+        return False
+    message.problems.append(
+        ParseProblem("mime", f"multipart without a usable boundary; read with {boundary!r}")
+    )
+    assert isinstance(rebuilt, EmailMessage)
+    _collect_parts(rebuilt, message, limits, depth, counter)
+    return True
+
+
+def _as_plain_text(node: EmailMessage) -> EmailMessage:
+    """An unreadable multipart's body, to be scanned as the plain text it is."""
+    text = EmailMessage(policy=email.policy.default)
+    text["Content-Type"] = "text/plain"
+    payload = node.get_payload()
+    text.set_payload(payload if isinstance(payload, str) else "")
+    return text
+
+
+def _leaf(
+    node: EmailMessage, index: int, problems: list[ParseProblem], report_defects: bool = True
+) -> Part:
     content_type = node.get_content_type()
     try:
         filename = node.get_filename() or ""
@@ -176,7 +249,7 @@ def _leaf(node: EmailMessage, index: int, problems: list[ParseProblem]) -> Part:
     if not filename and not is_body:
         filename = f"part-{index}{_extension_for(content_type)}"
     charset = node.get_content_charset()
-    for defect in node.defects:
+    for defect in node.defects if report_defects else ():
         problems.append(ParseProblem(filename or "body", _defect_text(defect)))
     return Part(content_type, payload, filename, is_body, charset)
 
