@@ -98,6 +98,26 @@ def test_large_30mb_attachment_is_read_to_its_end_or_said_to_be_unread(
     assert [r["verdict"] for r in report["recipients"]] == ["confirm"]
 
 
+def test_text_past_the_character_limit_is_reported_not_silently_dropped(
+    scenario_config: Config,
+) -> None:
+    """Text cut by `limits.max_text_chars` must be an error, or padding can hide data."""
+    limits = scenario_config.limits.model_copy(update={"max_text_chars": 1000})
+    scanner = Scanner(scenario_config.model_copy(update={"limits": limits}))
+    padding = "Nothing to see in this paragraph. " * 100
+    raw = (
+        f"From: Repairs Team <repairs@{build_corpus.COUNCIL}>\n"
+        "To: Contractor <jobs@fixright-repairs.example.co.uk>\nSubject: Job notes\n\n"
+        f"{padding}\nTenant NHS number {build_corpus.NHS_MARGARET}, wheelchair user.\n"
+    ).encode()
+    report = scanner.scan_bytes(raw, "padded.eml").to_json()
+    found = ("UK_NHS", build_corpus.NHS_MARGARET) in {
+        (f["type"], f["text"]) for f in report["findings"]
+    }
+    assert found or report["errors"], "the text past the limit was dropped without a word"
+    assert [r["verdict"] for r in report["recipients"]] == ["confirm"]
+
+
 # --- the corpus itself ----------------------------------------------------------------------
 
 
