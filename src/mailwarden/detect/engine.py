@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mailwarden.detect.finding import IDENTIFIER_TYPES, Finding, FindingType, Match
@@ -62,6 +62,36 @@ class Detector:
         self.recognizers = tuple(recognizers)
         self.min_score = min_score
 
+    def _matches(
+        self, segments: Sequence[Segment], message: Message, budget: Budget | None
+    ) -> tuple[list[list[tuple[Match, str]]], str]:
+        """Each segment's matches above the threshold, with the recognizer's name.
+
+        Each recognizer reads every segment (a message recognizer all at once);
+        when the time budget runs out the rest are not run, and the second value
+        says what was left undone.
+        """
+        texts = [s.text for s in segments]
+        contexts = [TextContext(s.location, message.date) for s in segments]
+        results: list[list[tuple[Match, str]]] = [[] for _ in segments]
+        for position, recognizer in enumerate(self.recognizers):
+            many = getattr(recognizer, "analyze_many", None)
+            if many is not None:
+                batches: Iterable[Iterable[Match]] = many(texts, contexts)
+            else:
+                batches = (recognizer.analyze(t, c) for t, c in zip(texts, contexts, strict=True))
+            for index, found in enumerate(batches):
+                if budget is not None and time.monotonic() > budget.deadline:
+                    skipped = [r.name for r in self.recognizers[position:]]
+                    return results, (
+                        f"time limit reached; {', '.join(skipped)} did not read "
+                        f"{len(segments) - index} of {len(segments)} text segments"
+                    )
+                results[index].extend(
+                    (m, recognizer.name) for m in found if m.score >= self.min_score
+                )
+        return results, ""
+
     def detect(
         self,
         segments: Sequence[Segment],
@@ -77,24 +107,10 @@ class Detector:
         """
         findings: list[Finding] = []
         seen: set[tuple[FindingType, str, str, str]] = set()
-        for index, segment in enumerate(segments):
-            if budget is not None and time.monotonic() > budget.deadline:
-                if problems is not None:
-                    problems.append(
-                        ExtractionProblem(
-                            segment.location,
-                            "limit",
-                            f"time limit reached; {len(segments) - index} text segments "
-                            "were not scanned",
-                        )
-                    )
-                break
-            context = TextContext(segment.location, message.date)
-            matches: list[tuple[Match, str]] = []
-            for recognizer in self.recognizers:
-                for match in recognizer.analyze(segment.text, context):
-                    if match.score >= self.min_score:
-                        matches.append((match, recognizer.name))
+        per_segment, unfinished = self._matches(segments, message, budget)
+        if unfinished and problems is not None:
+            problems.append(ExtractionProblem("message", "limit", unfinished))
+        for segment, matches in zip(segments, per_segment, strict=True):
             signature_start = _signature_start(segment) if addressing.sender_is_internal else None
             for match, recognizer_name in _resolve_overlaps(matches):
                 text = segment.text[match.start : match.end]

@@ -76,9 +76,18 @@ _cache: OrderedDict[str, tuple[Entity, ...]] = OrderedDict()
 _lock = threading.Lock()
 
 
+DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+
+
 def entities(chunks: Sequence[str]) -> list[tuple[Entity, ...]]:
-    """The entities of each chunk, in order; chunks seen recently are not run again."""
+    """The entities of each chunk, in order; chunks seen recently are not run again.
+
+    Digits are all read as 0 (same length, so offsets hold): rows of a table
+    that differ only in their numbers ("Job 10234, 5 Mill Lane") are one
+    question for the model, and a name's entity does not depend on them.
+    """
     nlp = load_ner()
+    chunks = [chunk.translate(DIGITS_AS_ZERO) for chunk in chunks]
     with _lock:
         missing = list(dict.fromkeys(c for c in chunks if c not in _cache))
         for chunk, doc in zip(missing, nlp.pipe(missing, batch_size=64), strict=True):

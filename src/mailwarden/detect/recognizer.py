@@ -9,7 +9,7 @@ and a `validate()` that applies the identifier's real check rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Protocol
@@ -36,6 +36,19 @@ class Recognizer(Protocol):
     def analyze(self, text: str, context: TextContext) -> Iterable[Match]:
         """Every match in `text`."""
         ...
+
+
+class MessageRecognizer(Recognizer, Protocol):
+    """A recognizer that reads all of a message's texts at once.
+
+    For recognizers that gain from the whole message: shared context across
+    segments ("Greenfield" of "Greenfield Academy" in the subject is no person
+    in the body) or one batch for a model. Returns one list of matches per text.
+    """
+
+    def analyze_many(
+        self, texts: Sequence[str], contexts: Sequence[TextContext]
+    ) -> list[list[Match]]: ...
 
 
 @dataclass(frozen=True, slots=True)

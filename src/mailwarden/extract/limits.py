@@ -36,6 +36,8 @@ class Budget:
     started: float = field(default_factory=time.monotonic)
     bytes_used: int = 0
     chars_used: int = 0
+    chars_dropped: int = 0
+    """Text past `max_text_chars`, not scanned: the extract stage reports it as a problem."""
 
     @property
     def deadline(self) -> float:
@@ -82,4 +84,5 @@ class Budget:
         room = self.limits.max_text_chars - self.chars_used
         kept = text if len(text) <= room else text[: max(room, 0)]
         self.chars_used += len(kept)
+        self.chars_dropped += len(text) - len(kept)
         return kept

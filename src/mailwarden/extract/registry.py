@@ -18,7 +18,7 @@ from mailwarden.extract.base import (
     Segment,
     problem_from_error,
 )
-from mailwarden.extract.errors import ExtractionError, LimitExceeded
+from mailwarden.extract.errors import ExtractionError, LimitExceeded, TimeLimitExceeded
 from mailwarden.extract.formats import ALL_EXTRACTORS
 from mailwarden.extract.limits import Budget, ExtractionLimits
 from mailwarden.message.model import Message
@@ -114,6 +114,15 @@ def extract_message(
                     result.segments.append(segment)
         except ExtractionError as exc:
             result.problems.append(problem_from_error(location, exc))
-            if isinstance(exc, LimitExceeded) and "time limit" in str(exc):
+            if isinstance(exc, TimeLimitExceeded):
                 break
+    if budget.chars_dropped:
+        result.problems.append(
+            ExtractionProblem(
+                "message",
+                "limit",
+                f"{budget.chars_dropped:,} characters of text past the "
+                f"{budget.limits.max_text_chars:,}-character limit were not scanned",
+            )
+        )
     return result

@@ -22,10 +22,10 @@ common_words.txt (spacy-lookups-data, MIT), places.txt (GeoNames, CC BY 4.0).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -355,14 +355,74 @@ class PersonRecognizer:
     finding_type = FindingType.PERSON
 
     def analyze(self, text: str, context: TextContext) -> Iterator[Match]:
-        chunks = list(_chunks(text))
-        verdicts = [[_judge(titled, span) for titled, span in _runs(c)] for _, c in chunks]
+        [matches] = self.analyze_many([text], [context])
+        return iter(matches)
+
+    def analyze_many(
+        self, texts: Sequence[str], contexts: Sequence[TextContext]
+    ) -> list[list[Match]]:
+        """Every text of one message at once: one model batch, and organisation words shared.
+
+        "Greenfield" of "Greenfield Academy" in the subject is no person when the
+        body later says "a Greenfield pupil".
+        """
+        chunked = [list(_chunks(text)) for text in texts]
+        flat = [(t, offset, chunk) for t, chunks in enumerate(chunked) for offset, chunk in chunks]
+        verdicts = [_verdicts(chunk.translate(nlp.DIGITS_AS_ZERO)) for _, _, chunk in flat]
         asking = [i for i, found in enumerate(verdicts) if any(v.rule in ASK_MODEL for v in found)]
-        answers = dict(zip(asking, nlp.entities([chunks[i][1] for i in asking]), strict=True))
+        answers = dict(zip(asking, nlp.entities([flat[i][2] for i in asking]), strict=True))
         taken = _organisation_words(v for found in verdicts for v in found)
-        for index, (offset, _) in enumerate(chunks):
+        results: list[list[Match]] = [list(_labelled(text)) for text in texts]
+        for index, (text_index, offset, _) in enumerate(flat):
             for span, score, why in _decide(verdicts[index], answers.get(index), taken):
-                yield Match(self.finding_type, offset + span.start, offset + span.end, score, why)
+                results[text_index].append(
+                    Match(self.finding_type, offset + span.start, offset + span.end, score, why)
+                )
+        return results
+
+
+@lru_cache(maxsize=8192)
+def _verdicts(chunk: str) -> tuple[_Verdict, ...]:
+    """The rules' verdict on each run of a chunk; rows and signatures repeat, so remembered.
+
+    Called with digits read as 0 (offsets hold, and no name has digits), so table
+    rows that differ only in numbers share one answer.
+    """
+    return tuple(_judge(titled, span) for titled, span in _runs(chunk))
+
+
+_LABELLED = re.compile(
+    r"(?<![^\t\n])[ \t]*(?P<label>(?:(?:first|given|last|family|full|middle|child'?s|pupil'?s"
+    r"|student'?s|patient'?s|client'?s|tenant'?s|mother'?s|father'?s|parent'?s|carer'?s)\s+)?"
+    r"(?:forenames?|surname|name|pupil|child|student|patient|client|tenant|victim|suspect"
+    r"|offender|witness|mother|father|parent|carer|guardian|next of kin))"
+    r"[ \t]*:[ \t]*(?P<value>[^\t\n]{2,60})",
+    re.IGNORECASE,
+)
+_LABELLED_SCORE = 0.8
+
+
+def _labelled(text: str) -> Iterator[Match]:
+    """A value under a label that says it is a name: "Forename: Alfie", "Tenant: Mr S Ashworth".
+
+    Table extractors write each cell as "Header: value", so a spreadsheet's name
+    columns are read as names even when the name alone would be ambiguous.
+    """
+    for found in _LABELLED.finditer(text):
+        value = found.group("value").rstrip(" ,;.")
+        words = [w for w in value.split() if w.rstrip(".") not in TITLES]
+        if not words or len(words) > MAX_NAME_WORDS or not all(map(_name_shaped, words)):
+            continue
+        if any(w in ORGANISATION_OR_PLACE for w in words) or _ordinary_only(
+            _Span(0, 0, tuple(words))
+        ):
+            continue
+        start = found.start("value") + value.index(words[0])
+        end = found.start("value") + len(value)
+        label = " ".join(found.group("label").split()).lower()
+        yield Match(
+            FindingType.PERSON, start, end, _LABELLED_SCORE, f"labelled as a name ({label})"
+        )
 
 
 def _organisation_words(verdicts: Iterable[_Verdict]) -> frozenset[str]:
@@ -378,7 +438,7 @@ def _organisation_words(verdicts: Iterable[_Verdict]) -> frozenset[str]:
 
 
 def _decide(
-    verdicts: list[_Verdict], entities: tuple[nlp.Entity, ...] | None, taken: frozenset[str]
+    verdicts: Sequence[_Verdict], entities: tuple[nlp.Entity, ...] | None, taken: frozenset[str]
 ) -> Iterator[tuple[_Span, float, str]]:
     """The rules' names and the model's, merged: where both agree the score is highest."""
     people = [
@@ -395,8 +455,8 @@ def _decide(
             people.remove(person)
         if agreeing:
             yield span, AGREED, f"a person's name (language model and {rule.value})"
-        elif rule in (Rule.FIRST_NAME, Rule.NAME_SHAPED) and any(
-            e.label in SPEECH_LABELS and span.overlaps(e.start, e.end) for e in entities or ()
+        elif rule in (Rule.FIRST_NAME, Rule.NAME_SHAPED) and _model_reads_as_a_thing(
+            span, entities or ()
         ):
             continue  # the model reads it as a place or organisation: "Jordan Valley"
         else:
@@ -405,7 +465,20 @@ def _decide(
         yield person, *MODEL
 
 
-def _model_people(verdicts: list[_Verdict], entities: tuple[nlp.Entity, ...]) -> list[_Span]:
+def _model_reads_as_a_thing(span: _Span, entities: tuple[nlp.Entity, ...]) -> bool:
+    """The model calls the whole run a place or organisation, or a part of it one when the
+    rest is an ordinary word: "Jordan Valley" is a place, "Jordan Holt" still a person."""
+    for entity in entities:
+        if entity.label not in SPEECH_LABELS or not span.overlaps(entity.start, entity.end):
+            continue
+        if entity.start <= span.start and entity.end >= span.end:
+            return True
+        if _ordinary(span.words[-1]):
+            return True
+    return False
+
+
+def _model_people(verdicts: Sequence[_Verdict], entities: tuple[nlp.Entity, ...]) -> list[_Span]:
     """The model's PERSON entities, widened to whole runs, less those the rules rule out."""
     people: list[_Span] = []
     for entity in entities:
