@@ -75,7 +75,7 @@ class ExtractContext:
 
     def segment(self, text: str, position: str = "") -> Segment:
         """A segment at this context's location, charged against the text budget."""
-        return Segment(self.budget.take_text(text), self.location, position)
+        return Segment(self.budget.take_text(text, self.location), self.location, position)
 
     def nested(self, data: bytes, name: str, content_type: str = "") -> Iterator[Segment]:
         """Extract a member of a container (a file in a zip, an attachment of an attached mail).

@@ -38,6 +38,8 @@ class Budget:
     chars_used: int = 0
     chars_dropped: int = 0
     """Text past `max_text_chars`, not scanned: the extract stage reports it as a problem."""
+    first_cut: str = ""
+    """Where text was first dropped for the character limit."""
 
     @property
     def deadline(self) -> float:
@@ -79,10 +81,12 @@ class Budget:
                 f"{what} has {count} members (limit {self.limits.max_archive_members})"
             )
 
-    def take_text(self, text: str) -> str:
+    def take_text(self, text: str, where: str = "") -> str:
         """Return as much of `text` as the message's character budget allows."""
         room = self.limits.max_text_chars - self.chars_used
         kept = text if len(text) <= room else text[: max(room, 0)]
         self.chars_used += len(kept)
-        self.chars_dropped += len(text) - len(kept)
+        if len(kept) < len(text):
+            self.chars_dropped += len(text) - len(kept)
+            self.first_cut = self.first_cut or where
         return kept

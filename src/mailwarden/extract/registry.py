@@ -119,7 +119,7 @@ def extract_message(
     if budget.chars_dropped:
         result.problems.append(
             ExtractionProblem(
-                "message",
+                budget.first_cut or "message",
                 "limit",
                 f"{budget.chars_dropped:,} characters of text past the "
                 f"{budget.limits.max_text_chars:,}-character limit were not scanned",

@@ -54,6 +54,9 @@ def found(text: str) -> list[str]:
         # a bare postcode is most often a business's own, street and all
         ("Greenfield School, Leeds LS6 2AB", []),
         ("Kind regards,\nGreenfield School, 1 High Street, Leeds LS1 4AP", []),
+        # the end of a house's street address is someone's home
+        ("The tenant at 41 Mill Lane, OL9 7QR is Lorraine Tipping.", ["OL9 7QR"]),
+        ("Visited 27 Ashby Road, Northmoor OL9 6LJ on Monday.", ["OL9 6LJ"]),
         ("", []),
     ],
 )

@@ -30,6 +30,8 @@ def found(text: str) -> list[str]:
             ["AB12 CDE"],
         ),
         ("Car reg: LB74XYZ", ["LB74XYZ"]),
+        # a make is context enough: the seed case's "your Ford Focus, MA19 XKT"
+        ("damage to your Ford Focus, MA19 XKT, on Holloway Road", ["MA19 XKT"]),
         # the newest age identifiers of 2026: March (26) and September (76)
         ("vehicle YR26 KLM", ["YR26 KLM"]),
         ("vehicle YR76 KLM", ["YR76 KLM"]),

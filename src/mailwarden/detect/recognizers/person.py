@@ -85,6 +85,7 @@ NATIONALITIES = _words(
 PARTICLES = _words("van von der den de da das dos du di del della la le bin bint ibn al el")
 SPEECH_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART"})
 """Entity labels that contradict a guess from the rules."""
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 class Rule(Enum):
@@ -456,7 +457,7 @@ def _decide(
         if agreeing:
             yield span, AGREED, f"a person's name (language model and {rule.value})"
         elif rule in (Rule.FIRST_NAME, Rule.NAME_SHAPED) and _model_reads_as_a_thing(
-            span, entities or ()
+            span, rule, entities or ()
         ):
             continue  # the model reads it as a place or organisation: "Jordan Valley"
         else:
@@ -465,11 +466,18 @@ def _decide(
         yield person, *MODEL
 
 
-def _model_reads_as_a_thing(span: _Span, entities: tuple[nlp.Entity, ...]) -> bool:
-    """The model calls the whole run a place or organisation, or a part of it one when the
-    rest is an ordinary word: "Jordan Valley" is a place, "Jordan Holt" still a person."""
+def _model_reads_as_a_thing(span: _Span, rule: Rule, entities: tuple[nlp.Entity, ...]) -> bool:
+    """The model calls the run a place or organisation and the rules are not sure enough.
+
+    A veto needs the model's entity to cover the whole run, or the rest of the run
+    to be an ordinary word ("Jordan Valley" is a place). A known first name and a
+    surname outweigh an organisation reading, which the small model gives to many
+    names ("a man I know as Jordan Holt"); a guard would rather ask than miss.
+    """
     for entity in entities:
         if entity.label not in SPEECH_LABELS or not span.overlaps(entity.start, entity.end):
+            continue
+        if rule is Rule.FIRST_NAME and entity.label not in PLACE_LABELS:
             continue
         if entity.start <= span.start and entity.end >= span.end:
             return True

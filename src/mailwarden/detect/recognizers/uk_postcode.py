@@ -8,17 +8,20 @@ with any other area is dropped. An outward code alone ("LS6") is not found.
 
 A bare postcode is most often a business's own (a signature, a venue), so it
 is reported only near a word that says whose it is ("address", "lives",
-"home", "moved to"). Street words do not count: signatures have them too.
+"home", "moved to", "tenant"), or as the end of a house's street address
+("41 Mill Lane, OL9 7QR") that names no organisation on its line
+("Greenfield School, 1 High Street, Leeds LS1 4AP" is not reported).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import ClassVar
 
 from mailwarden.config import Config
-from mailwarden.detect.finding import FindingType
-from mailwarden.detect.recognizer import Pattern, PatternRecognizer
+from mailwarden.detect.finding import FindingType, Match
+from mailwarden.detect.recognizer import Pattern, PatternRecognizer, TextContext
 
 _AREA_LIST = """
     AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG
@@ -57,8 +60,25 @@ class UkPostcodeRecognizer(PatternRecognizer):
         "moved to",
         "resid",
         "flat ",
+        "tenant",
+        "occupant",
+        "householder",
     )
     separators = " "
+
+    HOUSE_ADDRESS_BOOST: ClassVar[float] = 0.1
+
+    def analyze(self, text: str, context: TextContext) -> Iterator[Match]:
+        for match in super().analyze(text, context):
+            if match.score < 0.5 and _ends_a_house_address(text, match.start):
+                match = Match(
+                    match.type,
+                    match.start,
+                    match.end,
+                    match.score + self.HOUSE_ADDRESS_BOOST,
+                    "UK postcode in a real postcode area, ending a street address",
+                )
+            yield match
 
     def validate(self, candidate: str) -> bool | None:
         outward = candidate.upper()[:-3]
@@ -69,6 +89,23 @@ class UkPostcodeRecognizer(PatternRecognizer):
 
     def explain(self, candidate: str, valid: bool | None) -> str:
         return "UK postcode format in a real postcode area"
+
+
+_HOUSE_ADDRESS = re.compile(
+    r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Road|Lane|Street|Avenue|Close|Drive|Court"
+    r"|Crescent|Terrace|Way|Grove|Gardens|Place|Walk|Row|Mews|View|Rise|Hill|Green|Park)\b"
+)
+_ORGANISATION = re.compile(
+    r"\b(?:School|Academy|College|University|Council|Police|Constabulary|Hospital|Surgery"
+    r"|Trust|Ltd|Limited|LLP|PLC|Solicitors|Centre|Office|Station|Church|Services|House)\b"
+)
+
+
+def _ends_a_house_address(text: str, start: int) -> bool:
+    """A house number and street just before the postcode, and no organisation on the line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 80) : start]
+    return bool(_HOUSE_ADDRESS.search(before)) and not _ORGANISATION.search(text[line_start:start])
 
 
 def create(config: Config) -> UkPostcodeRecognizer:

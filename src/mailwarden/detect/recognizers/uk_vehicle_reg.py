@@ -56,6 +56,27 @@ class UkVehicleRegRecognizer(PatternRecognizer):
         "anpr",
         "driven",
         "parked",
+        # the commonest makes on UK roads: "your Ford Focus, MA19 XKT"
+        "ford ",
+        "vauxhall",
+        "volkswagen",
+        "vw ",
+        "bmw",
+        "audi",
+        "toyota",
+        "nissan",
+        "mercedes",
+        "peugeot",
+        "kia ",
+        "hyundai",
+        "skoda",
+        "renault",
+        "citroen",
+        "honda",
+        "fiat",
+        "volvo",
+        "land rover",
+        "range rover",
     )
 
     def __init__(self, today: date) -> None:
