@@ -54,7 +54,8 @@ ORGANISATION_OR_PLACE = _words(
     "Commission Office Partnership Foundation Society Union Bank Group Show Award Awards FC "
     "United County Borough City Town Chamber Forest Estate Ombudsman Network Ministry Embassy "
     "Consulate Zoo Farm Airport Stadium Arena Hotel Harbour Pier Cinema Institute Association "
-    "Federation Alliance Tribunal Prison Barracks"
+    "Federation Alliance Tribunal Prison Barracks Grove Health Community Care Practice "
+    "Ward Directorate Safeguarding Social Children's Services"
 )
 PLACE_PREFIXES = _words("St Saint Royal")
 VEHICLE_MAKES = _words(
@@ -66,15 +67,27 @@ VEHICLE_MAKES = _words(
 LOCATIVES = _words("in near into across around outside throughout towards")
 """Words that put a place name after them: "in Leeds", "near Chester"."""
 DAYS_AND_MONTHS = _words(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov "
+    "Dec Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "May June July August September October November December Christmas Easter Whitsun Eid "
     "Diwali Ramadan Hanukkah Passover Hogmanay"
 )
 SALUTATIONS = _words(
     "dear hi hello morning afternoon evening regards kind best warm thanks thank cheers yours "
     "sincerely faithfully sir madam colleagues parents carers re fw fwd cc bcc fao subject "
-    "from to sent date name surname forename mum dad"
+    "from to sent date name surname forename mum dad tel telephone mob mobile fax email e-mail "
+    "web postcode address ref reference dob nhs direct switchboard ext extension"
 )
+JOB_TITLES = _words(
+    "Headteacher Headmaster Headmistress Deputy Head Teacher Assistant Senior Lead Designated "
+    "Safeguarding Officer Manager Coordinator Co-ordinator Administrator Secretary Medical "
+    "Paralegal Solicitor Barrister Partner Associate Clerk Caseworker Case Worker Social "
+    "SENCo SENDCo Nurse Practitioner Consultant Registrar Receptionist Advisor Adviser "
+    "Director Chief Executive Inspector Investigator Analyst Support Family Liaison Housing "
+    "Duty Team Leader Specialist Principal Governor Chair Clinical Health Visitor Midwife"
+)
+"""Words of job titles: a run made only of them is a role ("Designated Safeguarding Lead")."""
+_CAMEL_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|Fitz|De|Di|Da|La|Le|Van|Von)[A-Z]")
 NATIONALITIES = _words(
     "british english welsh scottish irish european polish romanian lithuanian latvian "
     "bulgarian portuguese spanish italian french german dutch ukrainian russian turkish "
@@ -160,6 +173,12 @@ def _place(words: tuple[str, ...]) -> bool:
     return " ".join(words) in places or any(w in places and not _given_name(w) for w in words)
 
 
+def _camel_case(word: str) -> bool:
+    """A capital after a lower-case letter, as products are written, unlike "McDonald"."""
+    inner = re.search(r"[a-z][A-Z]", word)
+    return inner is not None and not _CAMEL_NAME_PREFIX.match(word)
+
+
 def _name_shaped(word: str) -> bool:
     return word[0].isupper() and any(c.islower() for c in word)
 
@@ -224,7 +243,8 @@ def _runs(chunk: str) -> Iterator[tuple[bool, _Span]]:
             owned[0] = owned[0] or len(run)  # "Magistrates' Court"
             continue
         if not joined or word in TITLES:
-            yield from flush()
+            if run:
+                yield from flush()
             titled = False
         if word in TITLES:
             titled, last = True, "title"
@@ -248,7 +268,8 @@ def _runs(chunk: str) -> Iterator[tuple[bool, _Span]]:
             run.append((word, start, end))
             last = "initial" if initial else "word"
         else:
-            yield from flush()
+            if run:
+                yield from flush()
             titled, last = False, ""
         if possessive and run:
             owned[0] = owned[0] or len(run)
@@ -287,6 +308,13 @@ def _judge(titled: bool, span: _Span) -> _Verdict:
         return _Verdict(span, Rule.NOT_A_NAME)
     if span.before in LOCATIVES and " ".join(words) in _word_list("places.txt"):
         return _Verdict(span, Rule.NOT_A_NAME)  # "moved to Lincoln", "in Paris"
+    if len(words) == 1 and not titled and not span.at_start and _place(words):
+        return _Verdict(span, Rule.NOT_A_NAME)  # "in Leicester": a place, unless it leads
+        # the sentence ("Leeds said he would call back"), which the model may settle
+    if not titled and all(w in JOB_TITLES for w in words):
+        return _Verdict(span, Rule.NOT_A_NAME)  # "Designated Safeguarding Lead"
+    if any(_camel_case(w) for w in words):
+        return _Verdict(span, Rule.NOT_A_NAME)  # "MyConcern", "NHSmail": products
     if _ordinary_only(span):
         return _Verdict(span, Rule.UNDECIDED if titled else Rule.NOT_A_NAME)
     named = [w for w in words if len(w) > 1 and w not in PARTICLES]

@@ -89,7 +89,18 @@ class UkPhoneRecognizer(PatternRecognizer):
             yield Match(self.finding_type, found.start, found.end, score, _explain(found.number))
 
     def _candidates(self, text: str) -> list[PhoneNumberMatch]:
-        """Valid numbers, and drama numbers phonenumbers would call invalid, in text order."""
+        """Valid numbers, and drama numbers phonenumbers would call invalid, in text order.
+
+        The matcher is slow on long text, so it reads only windows around runs of
+        digits long enough to be a UK number; spans are mapped back to the text.
+        """
+        found: list[PhoneNumberMatch] = []
+        for start, end in _digit_windows(text):
+            for match in self._window_candidates(text[start:end]):
+                found.append(PhoneNumberMatch(start + match.start, match.raw_string, match.number))
+        return found
+
+    def _window_candidates(self, text: str) -> list[PhoneNumberMatch]:
         valid = list(phonenumbers.PhoneNumberMatcher(text, "GB", leniency=Leniency.VALID))
         if not _DRAMA_HINT.search(text):
             return valid
@@ -102,6 +113,26 @@ class UkPhoneRecognizer(PatternRecognizer):
             and not _touches_a_letter(text, m.start, m.end)
         ]
         return sorted(valid + drama, key=lambda m: m.start)
+
+
+_DIGIT_RUN = re.compile(r"\+?\(?\d[\d ()./-]{7,}\d")
+"""Ten or more characters of digits and separators: where a UK number could be."""
+_WINDOW_MARGIN = 12
+
+
+def _digit_windows(text: str) -> list[tuple[int, int]]:
+    """Merged windows around every run of digits that could hold a phone number."""
+    windows: list[tuple[int, int]] = []
+    for run in _DIGIT_RUN.finditer(text):
+        if sum(c.isdigit() for c in run.group()) < 9:
+            continue
+        start = max(0, run.start() - _WINDOW_MARGIN)
+        end = min(len(text), run.end() + _WINDOW_MARGIN)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
 
 
 def _touches_a_letter(text: str, start: int, end: int) -> bool:
