@@ -83,7 +83,9 @@ class Scanner:
         started = time.monotonic() if started is None else started
         budget = Budget(self.config.limits.extraction(), started=started)
         extraction = ExtractionResult()
-        addressing = addressing_of(message, self._internal_domains(message))
+        addressing = addressing_of(
+            message, self._internal_domains(message), self.config.organisation.staff_names
+        )
         findings: list[Finding] = []
         try:
             with hard_deadline(budget.deadline + HARD_STOP_GRACE_SECONDS):

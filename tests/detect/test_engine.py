@@ -113,3 +113,15 @@ def test_the_internal_sign_off_keeps_the_offices_phone_out_but_not_a_marking() -
         ("UK_PHONE", body.index("0161")),
         ("PROTECTIVE_MARKING", body.index("OFFICIAL-SENSITIVE")),
     ]
+
+
+def test_staff_named_in_the_config_are_not_reported_but_a_pupil_sharing_a_first_name_is() -> None:
+    people = WordRecognizer(
+        "people",
+        FindingType.PERSON,
+        {"Ms Whitfield": 0.8, "Sarah Whitfield": 0.8, "Sarah": 0.8, "Ellie Marsh": 0.8},
+    )
+    staffed = addressing_of(MESSAGE, ["example.police.uk"], ["Sarah Whitfield"])
+    body = "Ms Whitfield met Ellie Marsh. Sarah Whitfield will write. Sarah (Year 7) attended."
+    findings = Detector([people]).detect([Segment(body, "body")], MESSAGE, staffed)
+    assert [f.text for f in findings] == ["Ellie Marsh", "Sarah"]

@@ -33,9 +33,13 @@ class Addressing:
     names: frozenset[str]
     """Lower-cased tokens of every display name and local part in the headers."""
     sender_is_internal: bool
+    staff: tuple[tuple[str, ...], ...] = ()
+    """Each of the organisation's staff names (config), as lower-cased tokens."""
 
 
-def addressing_of(message: Message, organisation_domains: Sequence[str]) -> Addressing:
+def addressing_of(
+    message: Message, organisation_domains: Sequence[str], staff_names: Sequence[str] = ()
+) -> Addressing:
     """The name tokens the headers already carry, and whether the sender is one of us."""
     names: set[str] = set()
     mailboxes = [r.mailbox for r in message.recipients]
@@ -48,7 +52,8 @@ def addressing_of(message: Message, organisation_domains: Sequence[str]) -> Addr
     internal = any(
         sender_domain == d or sender_domain.endswith("." + d) for d in organisation_domains
     )
-    return Addressing(frozenset(names), internal)
+    staff = tuple(t for name in staff_names if (t := tuple(_ordered_tokens(name))))
+    return Addressing(frozenset(names), internal, staff)
 
 
 class Detector:
@@ -188,9 +193,44 @@ def _is_addressing(
     in_signature = signature_start is not None and match.start >= signature_start
     if match.type is FindingType.PERSON:
         tokens = _name_tokens(text)
-        return in_signature or (bool(tokens) and tokens <= addressing.names)
+        return in_signature or (
+            bool(tokens) and (tokens <= addressing.names or _is_staff(tokens, addressing.staff))
+        )
     return in_signature and match.type in IDENTIFIER_TYPES
 
 
+_TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "pc",
+        "dc",
+        "ds",
+        "di",
+        "dci",
+        "sgt",
+        "insp",
+        "cllr",
+        "rev",
+    ]
+)
+
+
+def _is_staff(tokens: set[str], staff: tuple[tuple[str, ...], ...]) -> bool:
+    """One of the organisation's staff: their full name, or a part of it with the surname
+    ("Ms Whitfield"), never a first name alone (a pupil may share it)."""
+    tokens = tokens - _TITLES
+    return any(tokens <= set(name) and name[-1] in tokens for name in staff)
+
+
 def _name_tokens(name: str) -> set[str]:
-    return {t for t in re.split(r"[^\w'-]+", name.lower()) if len(t) > 1}
+    return set(_ordered_tokens(name))
+
+
+def _ordered_tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"[^\w'-]+", name.lower()) if len(t) > 1]
