@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from mailwarden.extract.base import ExtractContext, ExtractionProblem, Segment
 from mailwarden.extract.errors import CorruptFile, EncryptedFile
+from mailwarden.extract.formats.rfc822 import message_segments
 from mailwarden.extract.formats.sniff import OLE, recognise
 from mailwarden.message.msg import (
     ATTACHMENT_PROBLEM,
@@ -51,16 +52,7 @@ class OutlookMessageExtractor:
                 context.problems.append(
                     ExtractionProblem(context.location, "limit", problem.detail)
                 )
-        if inner.subject:
-            yield context.segment(inner.subject, "subject")
-        for part in inner.parts:
-            context.budget.check_time()
-            if part.is_body:
-                body = context.child(context.location, part.charset)
-                for segment in context.dispatch(body, part.payload, part.name, part.content_type):
-                    yield Segment(segment.text, segment.location, "body")
-            else:
-                yield from context.nested(part.payload, part.name, part.content_type)
+        yield from message_segments(inner, context)
 
 
 EXTRACTOR = OutlookMessageExtractor()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailwarden.extract.base import ExtractContext, Segment
+from mailwarden.message.model import Message
 from mailwarden.message.parse import parse_message
 
 
@@ -17,16 +18,22 @@ class AttachedMessageExtractor:
 
     def extract(self, data: bytes, context: ExtractContext) -> Iterator[Segment]:
         context.budget.charge_bytes(len(data), context.location)
-        inner = parse_message(data)
-        if inner.subject:
-            yield context.segment(inner.subject, "subject")
-        for part in inner.parts:
-            if part.is_body:
-                body = context.child(context.location, part.charset)
-                for segment in context.dispatch(body, part.payload, part.name, part.content_type):
-                    yield Segment(segment.text, segment.location, "body")
-            else:
-                yield from context.nested(part.payload, part.name, part.content_type)
+        yield from message_segments(parse_message(data), context)
+
+
+def message_segments(inner: Message, context: ExtractContext) -> Iterator[Segment]:
+    """An attached message's subject and bodies at the context's location, and its
+    attachments nested below it (shared with the Outlook .msg extractor)."""
+    if inner.subject:
+        yield context.segment(inner.subject, "subject")
+    for part in inner.parts:
+        context.budget.check_time()
+        if part.is_body:
+            body = context.child(context.location, part.charset)
+            for segment in context.dispatch(body, part.payload, part.name, part.content_type):
+                yield Segment(segment.text, segment.location, "body")
+        else:
+            yield from context.nested(part.payload, part.name, part.content_type)
 
 
 EXTRACTOR = AttachedMessageExtractor()
