@@ -7,7 +7,6 @@ from typing import Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from mailwarden.detect.finding import Finding
@@ -92,38 +91,54 @@ class ScanReport:
         }
 
     def render(self, console: Console) -> None:
-        """A readable report for a person at a terminal."""
+        """A readable report for a person at a terminal: findings grouped by where they
+        stand, one line each ("PERSON 'Ellie Marsh' (paragraph 2): a known first name..."),
+        then what would happen to each recipient's copy and why."""
         message = self.message
-        title = Text(self.source, style="bold")
-        header = Text()
-        header.append(f"Subject: {message.subject or '(none)'}\n")
-        header.append(f"From:    {message.sender.address if message.sender else '(none)'}")
-        parts: list[Any] = [header]
-        if self.findings:
-            table = Table(show_header=True, header_style="bold", expand=True, box=None)
-            table.add_column("Type", no_wrap=True)
-            table.add_column("Text")
-            table.add_column("Where")
-            table.add_column("Why")
-            for f in self.findings:
-                kind = f"{f.type.value}\n({f.category})" if f.category else f.type.value
-                where = f"{f.location}\n{f.position}" if f.position else f.location
-                table.add_row(kind, f.text, where, f"{f.explanation} [{f.score:.2f}]")
-            parts.append(table)
-        else:
+        parts: list[Any] = [
+            Text.assemble(
+                ("Subject: ", "bold"),
+                message.subject or "(none)",
+                ("\nFrom:    ", "bold"),
+                message.sender.address if message.sender else "(none)",
+            )
+        ]
+        if not self.findings:
             parts.append(Text("Nothing sensitive found.", style="green"))
+        for location, findings in _by_location(self.findings).items():
+            parts.append(Text(location, style="bold underline"))
+            for f in findings:
+                line = Text("  ")
+                line.append(f.type.value, style="bold cyan")
+                if f.category:
+                    line.append(f" ({f.category})", style="cyan")
+                line.append(f" '{f.text}'", style="bold")
+                if f.position:
+                    line.append(f" ({f.position})", style="dim")
+                line.append(f": {f.explanation}")
+                parts.append(line)
+        parts.append(Text("Recipients", style="bold underline"))
         for d in self.decisions:
-            line = Text(f"{d.recipient.field.value.upper():>3} ")
+            line = Text(f"  {d.recipient.field.value.capitalize() + ':':4s} ")
             line.append(d.recipient.mailbox.address or d.recipient.mailbox.raw)
             line.append("  ")
             line.append(d.verdict.value.upper(), style=_VERDICT_STYLE[d.verdict])
             for r in d.reasons:
-                line.append(f"\n      {r.rule}: {r.explanation}")
+                line.append(f"\n        {r.rule}: ", style="dim")
+                line.append(r.explanation)
             parts.append(line)
         for p in self.errors:
             parts.append(Text(f"Could not read {p.location}: {p.detail}", style="red"))
         border = "green" if self.clean else "yellow"
+        title = Text(self.source, style="bold")
         console.print(Panel(Group(*parts), title=title, border_style=border))
+
+
+def _by_location(findings: list[Finding]) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.location, []).append(finding)
+    return grouped
 
 
 def _finding_json(finding: Finding) -> dict[str, Any]:

@@ -63,6 +63,7 @@ _PLURALS = {
     FindingType.PERSON: "named people",
     FindingType.CHILD: "references to children",
     FindingType.UK_BANK_ACCOUNT: "bank accounts",
+    FindingType.DATE_OF_BIRTH: "dates of birth",
 }
 
 

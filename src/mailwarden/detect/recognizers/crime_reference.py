@@ -30,7 +30,7 @@ class CrimeReferenceRecognizer(PatternRecognizer):
 
     def __init__(self, formats: Sequence[str]) -> None:
         self.formats = [
-            (f"format {number}: {regex}", re.compile(regex))
+            (f"format {number} of detect.crime_reference.formats", re.compile(regex))
             for number, regex in enumerate(formats, start=1)
         ]
 
@@ -42,7 +42,7 @@ class CrimeReferenceRecognizer(PatternRecognizer):
                 score = self.SCORE
                 if self.has_context(lowered, start, end):
                     score = min(1.0, score + self.CONTEXT_BOOST)
-                explanation = f"crime reference in configured {format_name}"
+                explanation = f"a crime reference in {format_name}"
                 yield Match(self.finding_type, start, end, score, explanation)
 
 
