@@ -113,6 +113,9 @@ class KnownRecordsConfig(_Section):
     """CSV files of the organisation's records (names, identifiers, addresses) to match exactly."""
     min_chars: PositiveInt = 4
     """Values shorter than this are not loaded (they would match ordinary words)."""
+    columns: list[str] = Field(default_factory=list)
+    """The header names of the columns to load (all when empty): names and identifiers, not
+    columns such as gender or town whose values are ordinary words."""
 
 
 class DetectConfig(_Section):

@@ -211,3 +211,15 @@ def test_finds_records_planted_at_the_end_of_long_prose_among_5000(
     text = prose + " " + " and ".join(planted)
     matches = list(recognizer.analyze(text, TextContext()))
     assert [text[m.start : m.end] for m in matches] == planted
+
+
+def test_only_the_columns_named_are_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "pupils.csv"
+    path.write_text("Name,Gender,Town\nEllie Marsh,Female,Leeds\n", encoding="utf-8")
+    recognizer = KnownRecordRecognizer([path], columns=["name"])
+    text = "Ellie Marsh is a female pupil from Leeds."
+    assert [text[m.start : m.end] for m in recognizer.analyze(text, TextContext())] == [
+        "Ellie Marsh"
+    ]
+    with pytest.raises(ConfigError, match="no column 'nhs_number'"):
+        KnownRecordRecognizer([path], columns=["nhs_number"])

@@ -59,9 +59,13 @@ class KnownRecordRecognizer:
     description = "Exact matches against the organisation's own records (names, identifiers)."
     finding_type = FindingType.KNOWN_RECORD
 
-    def __init__(self, files: Sequence[Path] = (), min_chars: int = 4) -> None:
+    def __init__(
+        self, files: Sequence[Path] = (), min_chars: int = 4, columns: Sequence[str] = ()
+    ) -> None:
         self._key = secrets.token_bytes(32)
         self._min_chars = min_chars
+        self._columns = frozenset(c.strip().lower() for c in columns)
+        """Only these fields are loaded (all when empty): not "gender" or "town"."""
         self._records: dict[bytes, int] = {}
         """Digest of a normalised value → index into `_sources`."""
         self._sources: list[tuple[str, str]] = []
@@ -86,10 +90,17 @@ class KnownRecordRecognizer:
                 if header is None:
                     raise ConfigError(f"known record file {path} is empty: no header row")
                 fields = [name.strip() or f"column {n}" for n, name in enumerate(header, 1)]
+                missing = self._columns - {f.lower() for f in fields}
+                if missing:
+                    raise ConfigError(
+                        f"known record file {path} has no column {sorted(missing)[0]!r} "
+                        "(detect.known_records.columns)"
+                    )
                 for row in rows:
                     for column, cell in enumerate(row):
                         field = fields[column] if column < len(fields) else f"column {column + 1}"
-                        self._add(cell, field, path.name)
+                        if not self._columns or field.lower() in self._columns:
+                            self._add(cell, field, path.name)
         except OSError as exc:
             raise ConfigError(f"cannot read known record file {path}: {exc.strerror}") from exc
         except UnicodeDecodeError as exc:
@@ -212,4 +223,4 @@ def _join(words: list[str]) -> str:
 
 def create(config: Config) -> KnownRecordRecognizer:
     known = config.detect.known_records
-    return KnownRecordRecognizer(known.files, known.min_chars)
+    return KnownRecordRecognizer(known.files, known.min_chars, known.columns)
