@@ -18,6 +18,8 @@ from mailwarden.detect.recognizers import build_recognizers
 from mailwarden.extract.base import ExtractionProblem
 from mailwarden.extract.limits import Budget
 from mailwarden.extract.registry import ExtractionResult, extract_message
+from mailwarden.knowledge.features import MessageFeatures, features_of
+from mailwarden.knowledge.source import KnowledgeSource
 from mailwarden.message.model import Message, ParseProblem
 from mailwarden.message.parse import parse_message
 from mailwarden.policy.decide import decide
@@ -31,10 +33,17 @@ HARD_STOP_GRACE_SECONDS = 1.0
 class Scanner:
     """Scans messages with one config; build once, use for many messages."""
 
-    def __init__(self, config: Config | None = None, rules: Sequence[Rule] = DEFAULT_RULES) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        rules: Sequence[Rule] = DEFAULT_RULES,
+        knowledge: KnowledgeSource | None = None,
+    ) -> None:
         self.config = config or Config()
         self.detector = Detector(build_recognizers(self.config), self.config.detect.min_score)
         self.rules = tuple(rules)
+        self.knowledge = knowledge
+        """Where the recipient rules learn who has discussed what; None scans content only."""
 
     def scan_bytes(self, raw: bytes, source: str = "") -> ScanReport:
         """Scan one RFC 5322 message given as bytes; a failure inside becomes an error entry."""
@@ -107,8 +116,25 @@ class Scanner:
         started: float,
     ) -> ScanReport:
         findings = findings + [_unscannable_finding(p) for p in problems if p.unscannable]
+        features, knowledge = MessageFeatures(), None
+        if self.knowledge is not None:
+            features = features_of(message, findings, self.knowledge.keyer)
+            try:
+                knowledge = self.knowledge.knowledge_for(message, features)
+            except Exception as exc:  # a store that is down must not pass mail unjudged
+                problems = [
+                    *problems,
+                    ExtractionProblem("knowledge", "internal", f"knowledge store failed: {exc!r}"),
+                ]
+                findings = [*findings, _unscannable_finding(problems[-1])]
         subject = RuleInput(
-            message, findings, problems, self.config, self._internal_domains(message)
+            message,
+            findings,
+            problems,
+            self.config,
+            self._internal_domains(message),
+            features,
+            knowledge,
         )
         decisions = []
         for recipient in message.recipients:

@@ -10,6 +10,8 @@ from typing import Protocol
 from mailwarden.config import Config
 from mailwarden.detect.finding import Finding
 from mailwarden.extract.base import ExtractionProblem
+from mailwarden.knowledge.features import MessageFeatures
+from mailwarden.knowledge.model import Knowledge
 from mailwarden.message.model import Message, Recipient
 
 
@@ -46,6 +48,10 @@ class RuleInput:
     problems: Sequence[ExtractionProblem]
     config: Config
     internal_domains: tuple[str, ...] = field(default=())
+    features: MessageFeatures = field(default_factory=MessageFeatures)
+    """The message's cases, people, identifiers and attachments, keyed (empty without a store)."""
+    knowledge: Knowledge | None = None
+    """What the store knows of the recipients, thread and keys; None when scanning without one."""
 
     def is_internal(self, domain: str) -> bool:
         domain = domain.lower()
@@ -53,10 +59,12 @@ class RuleInput:
 
 
 class Rule(Protocol):
-    """One check of one recipient: a unique `name`, a one-line `description`, and `check()`."""
+    """One check of one recipient: a unique `name`, a one-line `description`, the action it
+    asks for when it fires (`severity`), and `check()`."""
 
     name: str
     description: str
+    severity: Verdict
 
     def check(self, subject: RuleInput, recipient: Recipient) -> Reason | None:
         """A reason to stop this recipient's copy, or None."""

@@ -19,6 +19,7 @@ _SUMMARY_ORDER = (
 class SensitiveToExternal:
     name = "sensitive_to_external"
     description = "Personal or sensitive data is going to a recipient outside the organisation."
+    severity = Verdict.CONFIRM
 
     def check(self, subject: RuleInput, recipient: Recipient) -> Reason | None:
         if not recipient.mailbox.is_valid or subject.is_internal(recipient.mailbox.domain):
@@ -31,7 +32,7 @@ class SensitiveToExternal:
         summary = ", ".join(count_phrase(t, n) for t, n in _ordered(counts))
         return Reason(
             rule=self.name,
-            action=Verdict.CONFIRM,
+            action=self.severity,
             explanation=(
                 f"{recipient.mailbox.address} is outside the organisation and the message "
                 f"contains {summary}."

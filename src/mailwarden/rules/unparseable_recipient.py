@@ -9,13 +9,14 @@ from mailwarden.rules.base import Reason, RuleInput, Verdict
 class UnparseableRecipient:
     name = "unparseable_recipient"
     description = "A recipient address that does not parse strictly cannot be checked."
+    severity = Verdict.HOLD
 
     def check(self, subject: RuleInput, recipient: Recipient) -> Reason | None:
         if recipient.mailbox.is_valid:
             return None
         return Reason(
             rule=self.name,
-            action=Verdict.HOLD,
+            action=self.severity,
             explanation=(
                 f"The address {recipient.mailbox.raw!r} cannot be read strictly, so who would "
                 "receive the message cannot be checked."

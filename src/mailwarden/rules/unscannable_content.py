@@ -9,6 +9,7 @@ from mailwarden.rules.base import Reason, RuleInput, Verdict
 class UnscannableContent:
     name = "unscannable_content"
     description = "Content that could not be scanned is going outside the organisation."
+    severity = Verdict.CONFIRM
 
     def check(self, subject: RuleInput, recipient: Recipient) -> Reason | None:
         if not recipient.mailbox.is_valid or subject.is_internal(recipient.mailbox.domain):
@@ -19,7 +20,7 @@ class UnscannableContent:
         where = ", ".join(dict.fromkeys(p.location for p in unreadable))
         return Reason(
             rule=self.name,
-            action=Verdict.CONFIRM,
+            action=self.severity,
             explanation=(
                 f"{where} could not be scanned ({unreadable[0].detail}), so what it contains "
                 f"is unknown, and {recipient.mailbox.address} is outside the organisation."
