@@ -56,3 +56,19 @@ def test_broken_toml_and_missing_file_are_clear(tmp_path: Path) -> None:
 def test_known_record_files_are_relative_to_the_config(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[detect.known_records]\nfiles = ["pupils.csv"]\n'))
     assert config.detect.known_records.files == [tmp_path / "pupils.csv"]
+
+
+def test_recipient_and_marking_settings_validate_their_values(tmp_path: Path) -> None:
+    config = load_config(
+        write(
+            tmp_path,
+            '[recipients]\npartner_domains = ["Greenfield.sch.uk"]\nbulk_people = 5\n'
+            '[markings]\nclearances = { "greenfield.sch.uk" = "OFFICIAL-SENSITIVE" }\n'
+            '[knowledge]\nkey_file = "keys/mw.key"\n',
+        )
+    )
+    assert config.recipients.partner_domains == ["greenfield.sch.uk"]
+    assert config.markings.clearances == {"greenfield.sch.uk": "OFFICIAL-SENSITIVE"}
+    assert config.knowledge.key_file == tmp_path / "keys" / "mw.key"
+    with pytest.raises(ConfigError, match=r"markings\.clearances\.x\.org"):
+        load_config(write(tmp_path, '[markings]\nclearances = { "x.org" = "SECRETISH" }\n'))

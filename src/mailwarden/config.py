@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -126,10 +126,54 @@ class DetectConfig(_Section):
     known_records: KnownRecordsConfig = KnownRecordsConfig()
 
 
+class KnowledgeConfig(_Section):
+    url: str = ""
+    """SQLAlchemy URL of the knowledge store ("sqlite:///mailwarden.db", "postgresql+psycopg://...");
+    `--db` on the command line overrides it."""
+    key_file: Path = Path("mailwarden.key")
+    """The installation's secret key for hashing people and identifiers (created, mode 0600,
+    if missing). Losing it makes the store's keys unmatchable; keep it with the backups."""
+    retention_days: PositiveInt = 730
+    """Associations not seen for this long are forgotten by `mailwarden forget --expired`."""
+
+
+Marking = Literal["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
+MARKING_ORDER: tuple[str, ...] = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
+
+
+class RecipientsConfig(_Section):
+    partner_domains: list[str] = Field(default_factory=list)
+    """Domains of partner organisations (schools, councils, health) that the organisation
+    works with: known, but outside."""
+    bulk_people: PositiveInt = 10
+    """This many different people's details to one outside recipient is bulk personal data."""
+    exposed_min_external: PositiveInt = 3
+    """This many outside recipients in To/Cc who have not written to each other are exposed."""
+    lookalike_max_distance: PositiveInt = 2
+    """An unknown address within this many edits of a known contact's is a look-alike."""
+
+    @field_validator("partner_domains")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in value]
+
+
+class MarkingsConfig(_Section):
+    clearances: dict[str, Marking] = Field(default_factory=dict)
+    """The highest protective marking each domain or address is cleared to receive."""
+    internal_clearance: Marking = "SECRET"
+    """What the organisation's own domains are cleared for unless `clearances` says otherwise."""
+    default_clearance: Marking = "OFFICIAL"
+    """What any other recipient is cleared for."""
+
+
 class Config(_Section):
     organisation: OrganisationConfig = OrganisationConfig()
     limits: LimitsConfig = LimitsConfig()
     detect: DetectConfig = DetectConfig()
+    knowledge: KnowledgeConfig = KnowledgeConfig()
+    recipients: RecipientsConfig = RecipientsConfig()
+    markings: MarkingsConfig = MarkingsConfig()
 
     def is_internal(self, domain: str) -> bool:
         """True when the domain is one of the organisation's (or a sub-domain of one)."""
@@ -167,7 +211,12 @@ def config_from_dict(data: dict[str, Any], origin: str = "config") -> Config:
 
 
 def _resolve_paths(config: Config, base: Path) -> Config:
+    """Relative paths in the file are relative to the file, not to where the command runs."""
     files = [f if f.is_absolute() else base / f for f in config.detect.known_records.files]
     known = config.detect.known_records.model_copy(update={"files": files})
     detect = config.detect.model_copy(update={"known_records": known})
-    return config.model_copy(update={"detect": detect})
+    key_file = config.knowledge.key_file
+    knowledge = config.knowledge.model_copy(
+        update={"key_file": key_file if key_file.is_absolute() else base / key_file}
+    )
+    return config.model_copy(update={"detect": detect, "knowledge": knowledge})
