@@ -74,6 +74,9 @@ class ThreadHistory:
     participants: frozenset[str] = frozenset()
     keys: frozenset[str] = frozenset()
     """Keys (cases, people, identifiers) the thread's messages carried."""
+    cases: frozenset[str] = frozenset()
+    """The keys among `keys` that are cases (CASE kind): what the thread is about. The rules
+    cannot tell a case key from a person's once the message no longer quotes it."""
 
 
 @dataclass(frozen=True, slots=True)
