@@ -1,0 +1,274 @@
+"""What several recipient rules ask alike: who is outside, what ties a recipient to a key,
+how to name things in a sentence, and the body's text.
+
+Private to `rules/`: a rule module imports from here; nothing else should.
+
+A recipient *belongs with* a key (a case, a person, an identifier, a file) when
+the snapshot shows it: the address sent or received mail carrying it, an
+imported case list allows it, someone at the same organisation's domain has
+(personal and shared domains such as gmail.com or nhs.net never count as one
+organisation), it took part in the thread that carried it, or the key belongs
+to a case the recipient belongs with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from mailwarden.detect.finding import Finding, FindingType, count_phrase
+from mailwarden.extract.formats.html import html_to_text
+from mailwarden.extract.formats.textcodec import decode_text
+from mailwarden.knowledge.features import Feature, normalise
+from mailwarden.knowledge.model import FeatureKind, KeyHistory, Knowledge
+from mailwarden.message.model import Message, Recipient
+from mailwarden.rules.base import RuleInput
+
+PERSONAL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk",
+        "live.com", "live.co.uk", "msn.com", "yahoo.com", "yahoo.co.uk", "ymail.com",
+        "icloud.com", "me.com", "mac.com", "aol.com", "aol.co.uk", "protonmail.com",
+        "proton.me", "pm.me", "gmx.com", "gmx.co.uk", "mail.com", "zoho.com",
+        "btinternet.com", "btopenworld.com", "sky.com", "virginmedia.com", "ntlworld.com",
+        "blueyonder.co.uk", "talktalk.net", "tiscali.co.uk", "plus.net", "outlook.co.uk",
+    }
+)  # fmt: skip
+"""Webmail and home-broadband domains: each address on them is one private person."""
+
+SHARED_DOMAINS = PERSONAL_DOMAINS | {"nhs.net"}
+"""Domains that many unrelated people or organisations share: never one organisation."""
+
+KEY_KINDS = (FeatureKind.CASE, FeatureKind.PERSON, FeatureKind.IDENTIFIER)
+"""The kinds that say which case or whom a message is about (attachments' fingerprints aside)."""
+
+
+def domain_of(address: str) -> str:
+    return address.rpartition("@")[2].lower()
+
+
+def is_personal(address: str) -> bool:
+    return domain_of(address) in PERSONAL_DOMAINS
+
+
+def party_of(address: str) -> str:
+    """Who stands behind an address: its organisation's domain, or the address itself on a
+    personal or shared domain."""
+    domain = domain_of(address)
+    return address.lower() if domain in SHARED_DOMAINS else domain
+
+
+def is_external(subject: RuleInput, recipient: Recipient) -> bool:
+    mailbox = recipient.mailbox
+    return mailbox.is_valid and not subject.is_internal(mailbox.domain)
+
+
+def is_partner(subject: RuleInput, address: str) -> bool:
+    domain = domain_of(address)
+    return any(
+        domain == d or domain.endswith("." + d) for d in subject.config.recipients.partner_domains
+    )
+
+
+# --- what ties a recipient to a key ----------------------------------------------------
+
+
+def _allows(allowed: Iterable[str], address: str) -> bool:
+    """An imported case list may name addresses, or whole domains ("@school.sch.uk")."""
+    domain = domain_of(address)
+    return any(entry in (address, domain, "@" + domain) for entry in allowed)
+
+
+def associated(history: KeyHistory, address: str) -> bool:
+    """The address, or someone at its organisation, has had mail carrying the key, or the
+    case list allows it."""
+    if address in history.correspondents or _allows(history.allowed, address):
+        return True
+    party = party_of(address)
+    if party == address:
+        return False
+    return any(party_of(other) == party for other in history.correspondents | history.allowed)
+
+
+def owners(subject: RuleInput, history: KeyHistory) -> tuple[str, ...]:
+    """The outside addresses a key has been discussed with or is allowed to, sorted."""
+    outside = {
+        a for a in history.correspondents | history.allowed if not subject.is_internal(domain_of(a))
+    }
+    return tuple(sorted(outside))
+
+
+def discussed_outside(subject: RuleInput, history: KeyHistory) -> set[str]:
+    """The outside addresses that sent or received mail carrying the key."""
+    return {a for a in history.correspondents if not subject.is_internal(domain_of(a))}
+
+
+def whom(discussed: Iterable[str], allowed: Iterable[str], colleagues: bool) -> str:
+    """ "discussed with a@x and colleagues", "allowed by the case list to b@y"."""
+    discussed, allowed = set(discussed), set(allowed) - set(discussed)
+    if not discussed:
+        return f"allowed by the case list to {who(allowed)}"
+    text = f"discussed with {who(discussed, colleagues)}"
+    return text + (f" (and the case list allows {who(allowed)})" if allowed else "")
+
+
+def has_colleagues(subject: RuleInput, history: KeyHistory) -> bool:
+    return any(subject.is_internal(domain_of(a)) for a in history.correspondents)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What the snapshot ties one recipient to, among this message's keys and its thread."""
+
+    address: str
+    keys: frozenset[str]
+    """Message keys the recipient belongs with (its own mail, the case list, the thread)."""
+    cases: frozenset[str]
+    """Cases the recipient belongs with: its keys' cases, and the thread's if it took part."""
+
+    def belongs(self, key: str, history: KeyHistory | None) -> bool:
+        if key in self.keys or key in self.cases:
+            return True
+        return history is not None and bool(history.cases & self.cases)
+
+
+def standing(subject: RuleInput, recipient: Recipient, knowledge: Knowledge) -> Standing:
+    address = recipient.mailbox.address
+    keys: set[str] = set()
+    cases: set[str] = set()
+    thread = knowledge.thread
+    in_thread = thread is not None and address in thread.participants
+    if thread is not None and in_thread:
+        keys |= thread.keys
+        cases |= thread.cases
+    for feature in subject.features.features:
+        history = knowledge.history(feature.key)
+        if history is None or not associated(history, address):
+            continue
+        keys.add(feature.key)
+        cases.update(history.cases)
+        if feature.kind is FeatureKind.CASE:
+            cases.add(feature.key)
+    return Standing(address, frozenset(keys), frozenset(cases))
+
+
+# --- the recipient's own name ----------------------------------------------------------
+
+
+def names_of(subject: RuleInput, recipient: Recipient) -> tuple[str, ...]:
+    """The display names the message and the store give the recipient."""
+    names = [recipient.mailbox.display_name]
+    if subject.knowledge is not None:
+        known = subject.knowledge.correspondent(recipient.mailbox.address)
+        if known is not None:
+            names.extend(known.display_names)
+    return tuple(dict.fromkeys(n for n in names if n.strip()))
+
+
+def _name_words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[^\W\d_]+", normalise(FeatureKind.PERSON, text)))
+
+
+def is_own_name(text: str, names: Sequence[str]) -> bool:
+    """True when a named person is the recipient: every word of the name is in one of its
+    display names ("John Smith" in "Smith, John (Mr)")."""
+    words = _name_words(text)
+    return len(words) >= 2 and any(words <= _name_words(n) for n in names)
+
+
+def about_others(subject: RuleInput, recipient: Recipient) -> tuple[Feature, ...]:
+    """The message's cases, people and identifiers, less the recipient's own name."""
+    names = names_of(subject, recipient)
+    return tuple(
+        f
+        for f in subject.features.of_kind(*KEY_KINDS)
+        if not (f.kind is FeatureKind.PERSON and is_own_name(f.label, names))
+    )
+
+
+def outside_attachments(feature: Feature) -> bool:
+    return any(not loc.startswith("attachment:") for loc in feature.locations)
+
+
+# --- words -----------------------------------------------------------------------------
+
+
+def label(feature: Feature) -> str:
+    """How a feature is named in a sentence: "case AB/25/0093", "'Ellie Marsh'"."""
+    if feature.kind is FeatureKind.CASE:
+        return f"case {feature.label}"
+    return f"'{feature.label}'"
+
+
+def by_weight(features: Iterable[Feature]) -> list[Feature]:
+    """People first, then identifiers, then cases: the order a reader takes them in."""
+    order = {FeatureKind.PERSON: 0, FeatureKind.IDENTIFIER: 1, FeatureKind.CASE: 2}
+    return sorted(features, key=lambda f: order.get(f.kind, 3))
+
+
+def phrase(items: Sequence[str], limit: int = 4) -> str:
+    """ "a", "a and b", "a, b and c", "a, b, c and 2 others"."""
+    items = list(dict.fromkeys(items))
+    if len(items) > limit:
+        shown, rest = items[: limit - 1], len(items) - (limit - 1)
+        return ", ".join(shown) + f" and {rest} others"
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def labels(features: Iterable[Feature], limit: int = 4) -> str:
+    return phrase([label(f) for f in by_weight(features)], limit)
+
+
+def who(addresses: Iterable[str], colleagues: bool = False, limit: int = 3) -> str:
+    """ "safeguarding@greenfield.sch.uk and colleagues", "a@x, b@y, c@z, 2 others"."""
+    names = sorted(set(addresses))
+    shown = names[:limit] + ([f"{len(names) - limit} others"] if len(names) > limit else [])
+    return phrase(shown + (["colleagues"] if colleagues else []), limit=limit + 2)
+
+
+def have(count: int) -> str:
+    return "has" if count == 1 else "have"
+
+
+_SUMMARY_ORDER = (
+    FindingType.CHILD,
+    FindingType.SPECIAL_CATEGORY,
+    FindingType.CRIMINAL_OFFENCE,
+    FindingType.PERSON,
+)
+
+
+def summary(findings: Iterable[Finding]) -> str:
+    """ "2 references to children, 3 named people and 1 date of birth"."""
+    counts = Counter(f.type for f in findings)
+    first = [t for t in _SUMMARY_ORDER if t in counts]
+    rest = sorted(t for t in counts if t not in _SUMMARY_ORDER)
+    return phrase([count_phrase(t, counts[t]) for t in first + rest], limit=len(counts))
+
+
+# --- the body's text -------------------------------------------------------------------
+
+_MAX_BODY_BYTES = 256 * 1024
+"""The rules read the start of a body (greetings, what the recipients share), not all of it."""
+
+_last_body: tuple[Message, str] | None = None
+
+
+def body_text(message: Message) -> str:
+    """The first body part's text as a reader sees it (HTML read as text)."""
+    global _last_body
+    last = _last_body
+    if last is not None and last[0] is message:  # several recipients, one message
+        return last[1]
+    text = ""
+    for part in message.body_parts:
+        raw = decode_text(part.payload[:_MAX_BODY_BYTES], part.charset)
+        text = html_to_text(raw) if "html" in part.content_type else raw
+        if text.strip():
+            break
+    _last_body = (message, text)
+    return text

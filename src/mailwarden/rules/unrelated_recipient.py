@@ -1,0 +1,88 @@
+"""People or cases that belong to other correspondents, going to one who has never had them.
+
+The misdirected e-mail in its plainest form: "'Ellie Marsh' and case AB/25/0093
+have only been discussed with safeguarding@greenfield.sch.uk and colleagues",
+and the recipient has had nothing to do with them. A key counts only when the
+store knows whom it belongs to outside the organisation (mail carrying it
+to or from an outside address, or an imported case list); a key nobody has
+seen, or that only colleagues have discussed, tells nothing. Colleagues are
+trusted with the organisation's cases; the recipient's own name, its own
+cases and the people in them pass; so does a key already discussed with so
+many outside parties that it belongs to no one in particular.
+"""
+
+from __future__ import annotations
+
+from mailwarden.knowledge.model import FeatureKind
+from mailwarden.message.model import Recipient
+from mailwarden.rules._shared import (
+    about_others,
+    associated,
+    discussed_outside,
+    has_colleagues,
+    have,
+    is_external,
+    labels,
+    owners,
+    party_of,
+    standing,
+    whom,
+)
+from mailwarden.rules.base import Reason, RuleInput, Verdict
+
+WIDELY_SHARED = 8
+"""A key discussed with this many outside parties (organisations, or private addresses)
+belongs to no one in particular: a headteacher's name, a public figure."""
+
+
+class UnrelatedRecipient:
+    name = "unrelated_recipient"
+    description = "People or cases known only with other correspondents, never with this one."
+    severity = Verdict.HOLD
+
+    def check(self, subject: RuleInput, recipient: Recipient) -> Reason | None:
+        knowledge = subject.knowledge
+        if knowledge is None or not is_external(subject, recipient):
+            return None
+        address = recipient.mailbox.address
+        mine = standing(subject, recipient, knowledge)
+        foreign, theirs = [], []
+        discussed: set[str] = set()
+        allowed: set[str] = set()
+        colleagues = False
+        for feature in about_others(subject, recipient):
+            history = knowledge.history(feature.key)
+            if history is None:
+                continue
+            if associated(history, address) or mine.belongs(feature.key, history):
+                theirs.append(feature)
+                continue
+            outside = owners(subject, history)
+            if not outside or len({party_of(a) for a in outside}) >= WIDELY_SHARED:
+                continue
+            foreign.append(feature)
+            discussed |= discussed_outside(subject, history)
+            allowed.update(outside)
+            colleagues = colleagues or has_colleagues(subject, history)
+        if not foreign:
+            return None
+        own = [f for f in theirs if f.kind is FeatureKind.CASE] or theirs
+        them = "it" if len(foreign) == 1 else "them"
+        recipient_side = (
+            f"{address} has only written about {labels(own)}"
+            if own
+            else f"{address} has never been on a message about {them}"
+        )
+        return Reason(
+            rule=self.name,
+            action=self.severity,
+            explanation=(
+                f"{labels(foreign)} {have(len(foreign))} only been "
+                f"{whom(discussed, allowed, colleagues)}; "
+                f"{recipient_side}."
+            ),
+            evidence=tuple(f.label for f in foreign),
+        )
+
+
+RULE = UnrelatedRecipient()
