@@ -383,6 +383,11 @@ class PersonRecognizer:
     description = "People's names: titles, known first names, name-shaped words, spaCy's NER."
     finding_type = FindingType.PERSON
 
+    def __init__(self, use_model: bool = True) -> None:
+        self.use_model = use_model
+        """Without the model (learning's fast profile) a run the rules cannot settle is
+        dropped: only names the rules decide are found."""
+
     def analyze(self, text: str, context: TextContext) -> Iterator[Match]:
         [matches] = self.analyze_many([text], [context])
         return iter(matches)
@@ -398,7 +403,11 @@ class PersonRecognizer:
         chunked = [list(_chunks(text)) for text in texts]
         flat = [(t, offset, chunk) for t, chunks in enumerate(chunked) for offset, chunk in chunks]
         verdicts = [_verdicts(chunk.translate(nlp.DIGITS_AS_ZERO)) for _, _, chunk in flat]
-        asking = [i for i, found in enumerate(verdicts) if any(v.rule in ASK_MODEL for v in found)]
+        asking = [
+            i
+            for i, found in enumerate(verdicts)
+            if self.use_model and any(v.rule in ASK_MODEL for v in found)
+        ]
         answers = dict(zip(asking, nlp.entities([flat[i][2] for i in asking]), strict=True))
         taken = _organisation_words(v for found in verdicts for v in found)
         results: list[list[Match]] = [list(_labelled(text)) for text in texts]
