@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from mailwarden.detect.finding import FindingType
 from mailwarden.rules import Verdict
-from mailwarden.rules.unrelated_recipient import WIDELY_SHARED, UnrelatedRecipient
+from mailwarden.rules._shared import WIDELY_SHARED
+from mailwarden.rules.unrelated_recipient import UnrelatedRecipient
 
 from .story import SCHOOL_REPORT, Attachment, Mail, judge, to, town
 

@@ -100,6 +100,22 @@ def owners(subject: RuleInput, history: KeyHistory) -> tuple[str, ...]:
     return tuple(sorted(outside))
 
 
+WIDELY_SHARED = 8
+"""A key discussed with this many outside parties (organisations, or private addresses)
+belongs to no one in particular: a headteacher's name, a public figure."""
+
+CIRCULATED_FILE = 3
+"""A file sent to or received from this many outside parties is a circulated document (a
+leaflet, a form, a newsletter), not one correspondent's."""
+
+
+def belongs_to_someone(subject: RuleInput, kind: FeatureKind, history: KeyHistory) -> bool:
+    """The key has owners outside, and few enough of them to be theirs."""
+    parties = {party_of(a) for a in owners(subject, history)}
+    limit = CIRCULATED_FILE if kind is FeatureKind.ATTACHMENT else WIDELY_SHARED
+    return 0 < len(parties) < limit
+
+
 def discussed_outside(subject: RuleInput, history: KeyHistory) -> set[str]:
     """The outside addresses that sent or received mail carrying the key."""
     return {a for a in history.correspondents if not subject.is_internal(domain_of(a))}

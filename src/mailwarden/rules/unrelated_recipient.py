@@ -18,21 +18,17 @@ from mailwarden.message.model import Recipient
 from mailwarden.rules._shared import (
     about_others,
     associated,
+    belongs_to_someone,
     discussed_outside,
     has_colleagues,
     have,
     is_external,
     labels,
     owners,
-    party_of,
     standing,
     whom,
 )
 from mailwarden.rules.base import Reason, RuleInput, Verdict
-
-WIDELY_SHARED = 8
-"""A key discussed with this many outside parties (organisations, or private addresses)
-belongs to no one in particular: a headteacher's name, a public figure."""
 
 
 class UnrelatedRecipient:
@@ -57,12 +53,11 @@ class UnrelatedRecipient:
             if associated(history, address) or mine.belongs(feature.key, history):
                 theirs.append(feature)
                 continue
-            outside = owners(subject, history)
-            if not outside or len({party_of(a) for a in outside}) >= WIDELY_SHARED:
+            if not belongs_to_someone(subject, feature.kind, history):
                 continue
             foreign.append(feature)
             discussed |= discussed_outside(subject, history)
-            allowed.update(outside)
+            allowed.update(owners(subject, history))
             colleagues = colleagues or has_colleagues(subject, history)
         if not foreign:
             return None
