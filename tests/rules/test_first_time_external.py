@@ -1,0 +1,111 @@
+"""first_time_external: personal data to an outside address nobody has written to before."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mailwarden.detect.finding import FindingType
+from mailwarden.rules import Verdict
+from mailwarden.rules.first_time_external import FirstTimeExternal
+
+from .story import Mail, finding, judge, to, town
+
+RULE = FirstTimeExternal()
+
+PUPILS = Mail(
+    subject="Lunch hall incident AB/25/0093",
+    body="Ellie Marsh, Tom Briggs and Sam Okafor were spoken to today.",
+    people=("Ellie Marsh", "Tom Briggs", "Sam Okafor"),
+    cases=("AB/25/0093",),
+)
+
+
+def test_three_pupils_names_to_an_address_nobody_knows_asks_the_sender_to_confirm() -> None:
+    subject = judge(replace(PUPILS, to=("greenfield.safeguarding@gmail.com",)), town())
+    reason = RULE.check(subject, to(subject, "greenfield.safeguarding@gmail.com"))
+    assert reason is not None and reason.action is Verdict.CONFIRM
+    assert reason.explanation == (
+        "greenfield.safeguarding@gmail.com has never written to or been written to by the "
+        "organisation and is not in the directory, and the message contains 3 named people "
+        "and 1 crime reference."
+    )
+    assert reason.evidence == (
+        "greenfield.safeguarding@gmail.com",
+        "Ellie Marsh",
+        "Tom Briggs",
+        "Sam Okafor",
+        "AB/25/0093",
+    )
+
+
+def test_special_category_details_are_named_first() -> None:
+    health = replace(
+        PUPILS,
+        to=("new.person@gmail.com",),
+        found=(finding(FindingType.SPECIAL_CATEGORY, "type 1 diabetes", category="health"),),
+    )
+    subject = judge(health, town())
+    reason = RULE.check(subject, to(subject, "new.person@gmail.com"))
+    assert reason is not None
+    assert "contains 1 special-category detail, 3 named people and 1 crime reference" in (
+        reason.explanation
+    )
+
+
+def test_a_correspondent_the_organisation_has_written_to_before_passes() -> None:
+    subject = judge(replace(PUPILS, to=("Aaron Khan <a.khan@khanlaw.co.uk>",)), town())
+    assert RULE.check(subject, to(subject, "a.khan@khanlaw.co.uk")) is None
+
+
+def test_a_directory_contact_never_yet_written_to_passes_and_a_bare_entry_does_not() -> None:
+    world = (
+        town()
+        .contact(
+            "duty.sw@westshire.gov.uk", "Duty Social Worker", sent=0, received=0, directory=True
+        )
+        .contact("cc.only@gmail.com", sent=0, received=0)
+    )
+    mail = replace(PUPILS, to=("duty.sw@westshire.gov.uk", "cc.only@gmail.com"))
+    subject = judge(mail, world)
+    assert RULE.check(subject, to(subject, "duty.sw@westshire.gov.uk")) is None
+    assert RULE.check(subject, to(subject, "cc.only@gmail.com")) is not None
+
+
+def test_new_staff_at_a_partner_school_are_vouched_for_by_its_domain() -> None:
+    subject = judge(replace(PUPILS, to=("new.teacher@greenfield.sch.uk",)), town())
+    assert RULE.check(subject, to(subject, "new.teacher@greenfield.sch.uk")) is None
+
+
+def test_an_address_the_case_list_allows_for_the_case_is_known_for_it() -> None:
+    world = town().case("AB/25/0093", allowed=["yot@westshire.gov.uk"])
+    subject = judge(replace(PUPILS, to=("yot@westshire.gov.uk",)), world)
+    assert RULE.check(subject, to(subject, "yot@westshire.gov.uk")) is None
+
+
+def test_a_first_letter_carrying_only_the_recipients_own_name_passes() -> None:
+    first = Mail(
+        to=("Leon Ward <leon.ward@gmail.com>",),
+        body="Dear Leon Ward,\n\nThank you for your call. Please ring me on Monday.",
+        people=("Leon Ward",),
+    )
+    subject = judge(first, town())
+    assert RULE.check(subject, to(subject, "leon.ward@gmail.com")) is None
+    to_someone_else = replace(first, to=("m.ward@gmail.com",))
+    subject = judge(to_someone_else, town())
+    assert RULE.check(subject, to(subject, "m.ward@gmail.com")) is not None
+
+
+def test_nothing_personal_to_a_new_address_passes() -> None:
+    notice = Mail(to=("new.person@gmail.com",), body="The front counter closes at 4pm on Friday.")
+    subject = judge(notice, town())
+    assert RULE.check(subject, to(subject, "new.person@gmail.com")) is None
+
+
+def test_a_new_colleague_is_trusted() -> None:
+    subject = judge(replace(PUPILS, to=("new.pc@example.police.uk",)), town())
+    assert RULE.check(subject, to(subject, "new.pc@example.police.uk")) is None
+
+
+def test_without_a_store_the_rule_says_nothing() -> None:
+    subject = judge(replace(PUPILS, to=("new.person@gmail.com",)))
+    assert RULE.check(subject, to(subject, "new.person@gmail.com")) is None
