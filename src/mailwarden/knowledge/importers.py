@@ -51,6 +51,8 @@ from pathlib import Path
 from typing import Literal
 
 from mailwarden.extract.formats.textcodec import decode_text
+from mailwarden.knowledge.features import normalise
+from mailwarden.knowledge.model import FeatureKind
 from mailwarden.knowledge.records import CaseRecord, DirectoryEntry
 from mailwarden.message.addresses import parse_address_header
 
@@ -78,16 +80,17 @@ class Skipped:
 
     line: int
     reason: str
-    """One of a few fixed phrases ("no e-mail address", "repeated address"), so they count."""
+    """One of a few fixed phrases ("without an e-mail address", "repeated address") that read
+    after a count: "skipped 3 (2 without an e-mail address, 1 repeated address)"."""
     detail: str = ""
 
 
 SkipHandler = Callable[[Skipped], None]
 
-NO_ADDRESS = "no e-mail address"
+NO_ADDRESS = "without an e-mail address"
 REPEATED_ADDRESS = "repeated address"
 CHANGE_RECORD = "LDIF change record, not an entry"
-EMPTY_CASE = "case with no people and no addresses"
+EMPTY_CASE = "case with no people or addresses"
 
 
 def _ignore(_: Skipped) -> None:
@@ -193,13 +196,14 @@ def _unique(
 
 
 def directory_format(path: Path, text: str) -> DirectoryFormat:
-    """The format by the file's extension, else by its first line."""
+    """The format by the file's extension (.csv, .tsv, .vcf, .vcard, .ldif, .ldf), else by its
+    first line: BEGIN:VCARD, an LDIF "version:", "dn:" or comment, or else CSV."""
     suffix = path.suffix.lower()
     if suffix in (".vcf", ".vcard"):
         return "vcard"
     if suffix in (".ldif", ".ldf"):
         return "ldif"
-    if suffix in (".csv", ".tsv", ".txt"):
+    if suffix in (".csv", ".tsv"):
         return "csv"
     first = next((line.strip() for line in _physical_lines(text[:4096]) if line.strip()), "")
     if first.upper().startswith("BEGIN:VCARD"):
@@ -400,20 +404,30 @@ _PROPERTY_NAME = re.compile(r"(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)")
 
 
 def _vcard_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
-    """Logical lines with the number of the line each starts on: folded lines (a leading space
-    or tab) are joined, and so are version 2.1 quoted-printable soft line breaks ("=" at the
-    end of a line)."""
-    start, current = 0, None
+    """Logical lines with the number of the line each starts on.
+
+    A line starting with a space or tab continues the one before: versions 3 and 4 drop
+    that one character, version 2.1 keeps it (RFC 822 folding, where the break stands for
+    the white space). A quoted-printable value ending in "=" (a soft line break, as
+    version 2.1 exports from phones and Outlook write them) continues on the next line.
+    """
+    start, current, version = 0, None, "3.0"
     for number, raw in enumerate(lines, start=1):
         soft_break = current is not None and current.endswith("=") and _is_qp(current)
         if current is not None and raw[:1] in (" ", "\t"):
-            current = (current[:-1] if soft_break else current) + raw[1:]
+            keep = 0 if version.startswith("2") else 1
+            current = (current[:-1] if soft_break else current) + raw[keep:]
         elif soft_break and current is not None and not raw.upper().startswith("END:VCARD"):
             current = current[:-1] + raw
         else:
             if current is not None:
                 yield start, current
             start, current = number, raw
+            upper = raw.upper()
+            if upper.startswith("BEGIN:VCARD"):
+                version = "3.0"
+            elif upper.startswith("VERSION:"):
+                version = raw.partition(":")[2].strip()
     if current is not None:
         yield start, current
 
@@ -507,7 +521,8 @@ def _vcards(path: Path, text: str, on_skip: SkipHandler) -> Iterator[tuple[int, 
 def _add_property(path: Path, card: _Card, prop: _Property) -> None:
     if prop.name == "VERSION":
         card.version = prop.value.strip()
-    elif prop.name not in ("FN", "N", "ORG", "EMAIL"):
+        return
+    if prop.name not in ("FN", "N", "ORG", "EMAIL"):
         return
     value = _decoded_value(path, prop)
     if prop.name == "FN" and not card.formatted_name:
@@ -720,7 +735,8 @@ class _Case:
 def read_cases(path: Path, on_skip: SkipHandler = _ignore) -> Iterator[CaseRecord]:
     """The cases in a CSV case list: a reference column, and people and allowed addresses as
     lists in one cell (separated by ';', '|' or new lines; addresses also by commas) or in
-    several columns ("Person 1", "Person 2"). Rows with the same reference are one case."""
+    several columns ("Person 1", "Person 2"). Rows with the same reference (as the store
+    keys it: "AB/25/0093" and "ab 25 0093" are one) are one case, written as first seen."""
     table = _table(path, _read_text(path))
     references = table.columns(_REFERENCE_KEYS)
     people, allowed = table.columns(_PEOPLE_KEYS), table.columns(_ALLOWED_KEYS)
@@ -757,7 +773,7 @@ def read_cases(path: Path, on_skip: SkipHandler = _ignore) -> Iterator[CaseRecor
         if not names and not addresses:
             on_skip(Skipped(line, EMPTY_CASE, reference))
             continue
-        case = cases.setdefault(reference.upper(), _Case(reference))
+        case = cases.setdefault(normalise(FeatureKind.CASE, reference), _Case(reference))
         for name in names:
             case.people.setdefault(name.casefold(), name)
         case.allowed.update(dict.fromkeys(addresses))
