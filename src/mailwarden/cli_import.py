@@ -1,0 +1,190 @@
+"""`mailwarden import directory FILE` and `mailwarden import cases FILE`: thin.
+
+Read the whole file (`knowledge.importers`), then write it to the knowledge store
+named by `--db` or the config's `[knowledge] url`, and say how many records were
+imported and skipped. A file with a bad line is refused before anything is
+written. Exit status: 0 when imported, 1 when the database fails while writing,
+2 for a usage, configuration or input error (one line each, no traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TypeVar
+
+import click
+
+from mailwarden.config import Config, ConfigError, load_config
+from mailwarden.knowledge.importers import (
+    DIRECTORY_FORMATS,
+    DirectoryFormat,
+    ImportFileError,
+    Skipped,
+    read_cases,
+    read_directory,
+)
+
+if TYPE_CHECKING:
+    from mailwarden.knowledge.store import KnowledgeStore
+
+EXIT_FAILED, EXIT_USAGE = 1, 2
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def _store_options(command: F) -> F:
+    """FILE, --config, --db and --verbose: what both commands take."""
+    decorators = [
+        click.argument("file", type=click.Path(path_type=Path)),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="TOML configuration file.",
+        ),
+        click.option(
+            "--db",
+            "db_url",
+            metavar="URL",
+            help="Knowledge store: a SQLAlchemy URL or a SQLite file (default: [knowledge] url).",
+        ),
+        click.option("--verbose", "-v", is_flag=True, help="List each skipped line and why."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import staff and partner contacts, or a case list, into the knowledge store."""
+
+
+@import_group.command()
+@_store_options
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(DIRECTORY_FORMATS),
+    help="The file's format (default: by its extension, else by its first line).",
+)
+def directory(
+    file: Path,
+    config_path: Path | None,
+    db_url: str | None,
+    verbose: bool,
+    file_format: DirectoryFormat | None,
+) -> None:
+    """Import contacts from a CSV, vCard or LDIF file.
+
+    One entry per address, from an address book's .csv, .vcf or .ldif export.
+    CSV needs a header row with an e-mail column (Email, E-mail Address, Mail...);
+    Name, Organisation, Department and Internal (yes/no) columns are read if present.
+    """
+    config = _load_config(config_path)
+    url = _store_url(db_url, config)
+    skipped: list[Skipped] = []
+    try:
+        entries = list(read_directory(file, file_format, on_skip=skipped.append))
+    except ImportFileError as exc:
+        _usage_error(str(exc))
+    count = _write(url, config, lambda store: store.add_directory_entries(entries))
+    _report(count, "directory entry", "directory entries", file, skipped, verbose)
+
+
+@import_group.command()
+@_store_options
+def cases(file: Path, config_path: Path | None, db_url: str | None, verbose: bool) -> None:
+    """Import a case list (CSV): references, people, allowed addresses.
+
+    Columns: a reference (Reference, Case, Crime ref...), the people in the case
+    (People, or Person 1, Person 2...) and the addresses that may receive it
+    (Allowed, Recipients, Share with...); a cell may list several, separated by
+    ';' or '|'. Rows with the same reference are one case. Only keyed hashes of
+    references and names are stored.
+    """
+    config = _load_config(config_path)
+    url = _store_url(db_url, config)
+    skipped: list[Skipped] = []
+    try:
+        records = list(read_cases(file, on_skip=skipped.append))
+    except ImportFileError as exc:
+        _usage_error(str(exc))
+    count = _write(url, config, lambda store: store.add_cases(records))
+    _report(count, "case", "cases", file, skipped, verbose)
+
+
+def _report(
+    count: int, one: str, many: str, file: Path, skipped: list[Skipped], verbose: bool
+) -> None:
+    line = f"imported {count:,} {one if count == 1 else many} from {file}"
+    if skipped:
+        reasons = Counter(s.reason for s in skipped)
+        line += f"; skipped {len(skipped):,} ({_counted(reasons.items())})"
+    click.echo(line)
+    if verbose:
+        for skip in skipped:
+            detail = f": {skip.detail}" if skip.detail else ""
+            click.echo(f"  line {skip.line}, {skip.reason}{detail}")
+
+
+def _counted(reasons: Iterable[tuple[str, int]]) -> str:
+    return ", ".join(f"{count:,} {reason}" for reason, count in reasons)
+
+
+def _load_config(path: Path | None) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        _usage_error(f"configuration error: {exc}")
+
+
+def _store_url(db_url: str | None, config: Config) -> str:
+    url = (db_url or config.knowledge.url).strip()
+    if not url:
+        _usage_error("no knowledge store: give --db URL or set url in the [knowledge] section")
+    return url
+
+
+def _write(url: str, config: Config, add: Callable[[KnowledgeStore], int]) -> int:
+    """Open the store and add the records; a database that fails mid-way is one line, exit 1."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from mailwarden.knowledge.store import StoreError
+
+    with _open_store(url, config) as store:
+        try:
+            return add(store)
+        except (StoreError, SQLAlchemyError) as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            _fail(f"writing to the knowledge store failed: {reason}", EXIT_FAILED)
+
+
+def _open_store(url: str, config: Config) -> KnowledgeStore:
+    from mailwarden.knowledge.features import Keyer
+    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
+    from mailwarden.knowledge.store import KnowledgeStore, StoreError
+
+    try:
+        keyer = Keyer(load_or_create_key(config.knowledge.key_file))
+        return KnowledgeStore.open(
+            url,
+            keyer,
+            config.organisation.domains,
+            lookalike_max_distance=config.recipients.lookalike_max_distance,
+            retention_days=config.knowledge.retention_days,
+        )
+    except (KeyFileError, StoreError) as exc:
+        _usage_error(str(exc))
+
+
+def _usage_error(message: str) -> NoReturn:
+    _fail(message, EXIT_USAGE)
+
+
+def _fail(message: str, status: int) -> NoReturn:
+    click.echo(f"mailwarden: {message}", err=True)
+    sys.exit(status)
