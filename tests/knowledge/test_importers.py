@@ -291,6 +291,16 @@ def test_a_file_that_is_not_a_csv_table_is_an_error(
     assert error(tmp_path, name, content) == message
 
 
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("mailwarden.knowledge.importers.MAX_FILE_BYTES", 1000)
+
+    assert error(tmp_path, "all.csv", "Email\n" + "a@cps.gov.uk\n" * 100) == (
+        "all.csv: 1,306 bytes is over the 1,000-byte limit; split it"
+    )
+
+
 def test_a_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match=r"nowhere\.csv: no such file$"):
         list(read_directory(tmp_path / "nowhere.csv"))
