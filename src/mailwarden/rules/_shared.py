@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from mailwarden.detect.finding import Finding, FindingType, count_phrase
 from mailwarden.extract.formats.html import html_to_text
@@ -288,3 +289,21 @@ def body_text(message: Message) -> str:
             break
     _last_body = (message, text)
     return text
+
+
+# --- once per message ------------------------------------------------------------------
+
+T = TypeVar("T")
+_last_memo: tuple[RuleInput, dict[str, object]] | None = None
+
+
+def once(subject: RuleInput, name: str, compute: Callable[[], T]) -> T:
+    """What a rule works out about the whole message, computed for its first recipient and
+    kept for the others (a list of 500 recipients must not cost 500 times over)."""
+    global _last_memo
+    last = _last_memo
+    if last is None or last[0] is not subject:
+        last = _last_memo = (subject, {})
+    if name not in last[1]:
+        last[1][name] = compute()
+    return cast(T, last[1][name])
