@@ -1,0 +1,90 @@
+"""Many people's records going outside at once: a class list, a spreadsheet of names and dates
+of birth, a report on every child in a year group.
+
+People are counted by what tells them apart: their distinct names, or their
+distinct dates of birth, NHS or National Insurance numbers, whichever shows
+more (a row of name and date of birth is one person, not two). The
+recipient's own name is not someone else's data, and with a store, people
+the recipient already belongs with (the school's own pupils, sent back to
+the school) are not counted either. Works without a store.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from mailwarden.detect.finding import Finding, FindingType, count_phrase
+from mailwarden.knowledge.features import KIND_OF_FINDING, normalise
+from mailwarden.knowledge.model import FeatureKind
+from mailwarden.message.model import Recipient
+from mailwarden.rules._shared import associated, is_external, is_own_name, names_of, once, phrase
+from mailwarden.rules.base import Reason, RuleInput, Verdict
+
+PERSONAL_IDENTIFIERS = (FindingType.DATE_OF_BIRTH, FindingType.UK_NHS, FindingType.UK_NINO)
+"""Identifiers that each stand for one person."""
+
+_PLACES = {"body": "the body", "header:subject": "the subject"}
+
+
+class BulkPersonalData:
+    name = "bulk_personal_data"
+    description = "Many different people's personal details are going outside the organisation."
+    severity = Verdict.HOLD
+
+    def check(self, subject: RuleInput, recipient: Recipient) -> Reason | None:
+        if not is_external(subject, recipient):
+            return None
+        counted = [
+            f for f in subject.findings if f.type in (FindingType.PERSON, *PERSONAL_IDENTIFIERS)
+        ]
+        names = names_of(subject, recipient)
+        counted = [
+            f
+            for f in counted
+            if not (f.type is FindingType.PERSON and is_own_name(f.text, names))
+            and not _theirs(subject, f, recipient.mailbox.address)
+        ]
+        distinct: dict[FindingType, dict[str, Finding]] = {}
+        for finding in counted:
+            kind = KIND_OF_FINDING[finding.type]
+            distinct.setdefault(finding.type, {}).setdefault(normalise(kind, finding.text), finding)
+        people = max((len(v) for v in distinct.values()), default=0)
+        if people < subject.config.recipients.bulk_people:
+            return None
+        order = (FindingType.PERSON, *PERSONAL_IDENTIFIERS)
+        kinds = [count_phrase(t, len(distinct[t])) for t in order if t in distinct]
+        places = Counter(f.location.split("/")[0] for v in distinct.values() for f in v.values())
+        where = places.most_common(1)[0][0]
+        where = _PLACES.get(where, where.removeprefix("attachment:"))
+        examples = [f.text for t in order for f in distinct.get(t, {}).values()][:5]
+        return Reason(
+            rule=self.name,
+            action=self.severity,
+            explanation=(
+                f"The message carries the details of {people} different people "
+                f"({phrase(kinds, limit=len(kinds))}), most of them in {where}, and "
+                f"{recipient.mailbox.address} is outside the organisation."
+            ),
+            evidence=tuple(examples),
+        )
+
+
+def _theirs(subject: RuleInput, finding: Finding, address: str) -> bool:
+    """With a store: the recipient already belongs with this person or identifier."""
+    knowledge = subject.knowledge
+    if knowledge is None:
+        return False
+    kind = KIND_OF_FINDING[finding.type]
+    key = once(subject, "bulk_personal_data:keys", lambda: _keys(subject)).get(
+        (kind, normalise(kind, finding.text))
+    )
+    history = knowledge.history(key) if key else None
+    return history is not None and associated(history, address)
+
+
+def _keys(subject: RuleInput) -> dict[tuple[FeatureKind, str], str]:
+    """The message's keys by how their text normalises."""
+    return {(f.kind, normalise(f.kind, f.label)): f.key for f in subject.features.features}
+
+
+RULE = BulkPersonalData()

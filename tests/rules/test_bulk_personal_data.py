@@ -1,0 +1,104 @@
+"""bulk_personal_data: many people's records going outside at once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mailwarden.config import config_from_dict
+from mailwarden.detect.finding import FindingType
+from mailwarden.rules import Verdict
+from mailwarden.rules.bulk_personal_data import BulkPersonalData
+
+from .story import POLICE, Attachment, Mail, finding, judge, to, town
+
+RULE = BulkPersonalData()
+
+PUPILS = [
+    ("Ellie Marsh", "04/02/2013"), ("Tom Briggs", "11/09/2012"), ("Sam Okafor", "23/05/2013"),
+    ("Mia Chen", "02/12/2012"), ("Noah Patel", "17/03/2013"), ("Ava Reid", "09/10/2012"),
+    ("Leo Hughes", "30/06/2013"), ("Ruby Shaw", "14/01/2013"), ("Jack Dunn", "05/11/2012"),
+    ("Isla Ward", "21/07/2013"), ("Omar Reid", "08/04/2013"), ("Lily Holt", "27/08/2013"),
+]  # fmt: skip
+SHEET = "Year 7 pastoral list.xlsx"
+
+
+def pastoral_list(recipient: str, pupils: list[tuple[str, str]] = PUPILS) -> Mail:
+    """A spreadsheet of pupils' names and dates of birth, attached."""
+    text = "\n".join(f"{name}\t{dob}" for name, dob in pupils)
+    return Mail(
+        to=(recipient,),
+        subject="Pastoral list",
+        body="Hi,\n\nThe list you asked for is attached.",
+        attachments=(Attachment(SHEET, text, people=tuple(n for n, _ in pupils)),),
+        found=tuple(
+            finding(FindingType.DATE_OF_BIRTH, dob, f"attachment:{SHEET}") for _, dob in pupils
+        ),
+    )
+
+
+def test_a_spreadsheet_of_twelve_pupils_and_their_birthdays_to_gmail_is_held() -> None:
+    subject = judge(pastoral_list("parent.rep@gmail.com"))
+    reason = RULE.check(subject, to(subject, "parent.rep@gmail.com"))
+    assert reason is not None and reason.action is Verdict.HOLD
+    assert reason.explanation == (
+        "The message carries the details of 12 different people (12 named people and 12 dates "
+        "of birth), most of them in Year 7 pastoral list.xlsx, and parent.rep@gmail.com is "
+        "outside the organisation."
+    )
+    assert reason.evidence == ("Ellie Marsh", "Tom Briggs", "Sam Okafor", "Mia Chen", "Noah Patel")
+
+
+def test_the_same_list_to_a_colleague_passes() -> None:
+    subject = judge(pastoral_list(f"b.hughes@{POLICE}"))
+    assert RULE.check(subject, to(subject, f"b.hughes@{POLICE}")) is None
+
+
+def test_below_the_configured_number_of_people_passes() -> None:
+    nine = judge(pastoral_list("parent.rep@gmail.com", PUPILS[:9]))
+    assert RULE.check(nine, to(nine, "parent.rep@gmail.com")) is None
+    five = config_from_dict(
+        {"organisation": {"domains": [POLICE]}, "recipients": {"bulk_people": 5}}
+    )
+    subject = judge(pastoral_list("parent.rep@gmail.com", PUPILS[:5]), config=five)
+    assert RULE.check(subject, to(subject, "parent.rep@gmail.com")) is not None
+
+
+def test_one_child_named_many_times_and_ways_is_one_person() -> None:
+    body = "Ellie Marsh. " * 6 + "ELLIE MARSH " * 6
+    repeated = Mail(
+        to=("parent.rep@gmail.com",),
+        body=body,
+        found=tuple(
+            finding(FindingType.PERSON, n) for n in ["Ellie Marsh"] * 6 + ["ELLIE  MARSH"] * 6
+        ),
+    )
+    subject = judge(repeated)
+    assert RULE.check(subject, to(subject, "parent.rep@gmail.com")) is None
+
+
+def test_a_row_of_name_and_birthday_is_one_person_not_two() -> None:
+    subject = judge(pastoral_list("parent.rep@gmail.com", PUPILS[:6]))
+    assert RULE.check(subject, to(subject, "parent.rep@gmail.com")) is None
+
+
+def test_birthdays_without_names_still_count_people() -> None:
+    dates = replace(
+        pastoral_list("parent.rep@gmail.com"),
+        attachments=(Attachment(SHEET, "\n".join(d for _, d in PUPILS)),),
+    )
+    subject = judge(dates)
+    reason = RULE.check(subject, to(subject, "parent.rep@gmail.com"))
+    assert reason is not None and "(12 dates of birth)" in reason.explanation
+
+
+def test_the_schools_own_pupils_sent_back_to_the_school_pass() -> None:
+    world = town().case(
+        "AB/25/0093",
+        people=[n for n, _ in PUPILS],
+        identifiers=[d for _, d in PUPILS],
+        discussed_with=["safeguarding@greenfield.sch.uk"],
+    )
+    subject = judge(pastoral_list("safeguarding@greenfield.sch.uk"), world)
+    assert RULE.check(subject, to(subject, "safeguarding@greenfield.sch.uk")) is None
+    subject = judge(pastoral_list("j.smith@example.net"), world)
+    assert RULE.check(subject, to(subject, "j.smith@example.net")) is not None
