@@ -42,8 +42,8 @@ def test_a_spreadsheet_of_twelve_pupils_and_their_birthdays_to_gmail_is_held() -
     assert reason is not None and reason.action is Verdict.HOLD
     assert reason.explanation == (
         "The message carries the details of 12 different people (12 named people and 12 dates "
-        "of birth), most of them in Year 7 pastoral list.xlsx, and parent.rep@gmail.com is "
-        "outside the organisation."
+        "of birth), most of them in the attachment 'Year 7 pastoral list.xlsx', and "
+        "parent.rep@gmail.com is outside the organisation."
     )
     assert reason.evidence == ("Ellie Marsh", "Tom Briggs", "Sam Okafor", "Mia Chen", "Noah Patel")
 

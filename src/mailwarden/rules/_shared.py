@@ -247,6 +247,13 @@ def who(addresses: Iterable[str], colleagues: bool = False, limit: int = 3) -> s
     return phrase(shown + (["colleagues"] if colleagues else []), limit=limit + 2)
 
 
+def place(location: str) -> str:
+    """ "the body", "the subject", "the attachment 'Pupils.xlsx'"."""
+    if location.startswith("attachment:"):
+        return f"the attachment '{location.removeprefix('attachment:').split('/')[0]}'"
+    return {"body": "the body", "header:subject": "the subject"}.get(location, location)
+
+
 def have(count: int) -> str:
     return "has" if count == 1 else "have"
 

@@ -17,13 +17,19 @@ from mailwarden.detect.finding import Finding, FindingType, count_phrase
 from mailwarden.knowledge.features import KIND_OF_FINDING, normalise
 from mailwarden.knowledge.model import FeatureKind
 from mailwarden.message.model import Recipient
-from mailwarden.rules._shared import associated, is_external, is_own_name, names_of, once, phrase
+from mailwarden.rules._shared import (
+    associated,
+    is_external,
+    is_own_name,
+    names_of,
+    once,
+    phrase,
+    place,
+)
 from mailwarden.rules.base import Reason, RuleInput, Verdict
 
 PERSONAL_IDENTIFIERS = (FindingType.DATE_OF_BIRTH, FindingType.UK_NHS, FindingType.UK_NINO)
 """Identifiers that each stand for one person."""
-
-_PLACES = {"body": "the body", "header:subject": "the subject"}
 
 
 class BulkPersonalData:
@@ -53,9 +59,8 @@ class BulkPersonalData:
             return None
         order = (FindingType.PERSON, *PERSONAL_IDENTIFIERS)
         kinds = [count_phrase(t, len(distinct[t])) for t in order if t in distinct]
-        places = Counter(f.location.split("/")[0] for v in distinct.values() for f in v.values())
+        places = Counter(place(f.location) for v in distinct.values() for f in v.values())
         where = places.most_common(1)[0][0]
-        where = _PLACES.get(where, where.removeprefix("attachment:"))
         examples = [f.text for t in order for f in distinct.get(t, {}).values()][:5]
         return Reason(
             rule=self.name,
