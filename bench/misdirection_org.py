@@ -538,8 +538,8 @@ PARAGRAPHS: dict[str, tuple[str, ...]] = {
         "for {child} and let {victim} know through her social worker?",
         "I have shared the referral about {victim} with the MASH under {ref}. Can you let me "
         "know who will be allocated?",
-        "{parent} has agreed to an early help assessment for {child}; I have told her you "
-        "will be in touch. Our reference is {ref}.",
+        "{parent} has agreed to an early help assessment for {child}; I have said you will "
+        "be in touch. Our reference is {ref}.",
     ),
     "council_reply": (
         "Thanks. I visited {victim} yesterday and the children are safe. I will add your "
@@ -1188,18 +1188,22 @@ def build(seed: int = 1, history: int = 3000) -> World:
         world.cases.append(case)
 
     # the close pairs get cases of their own (early ones, kept), so both addresses are known
-    early = world.cases[: len(world.cases) // 3]
+    early = world.cases[: max(8, len(world.cases) // 3)]
     for one, two in close_pairs:
         for contact in (one, two):
+            kind = contact.org.kind
             if contact.internal:
                 rng.choice(early).colleague = contact
-            elif contact.org.kind == "school":
-                chosen = rng.choice([c for c in early if c.kind == "school"])
-                chosen.school = SCHOOL_ORGS[[o.key for o in SCHOOL_ORGS].index(contact.org.key)]
-                chosen.partners["school"] = contact
-            else:
-                kind = contact.org.kind
-                rng.choice([c for c in early if kind in c.partners]).partners[kind] = contact
+                continue
+            fits = [c for c in early if c.kind == "school" if kind == "school"] or [
+                c for c in early if kind in c.partners
+            ]
+            if not fits:
+                continue  # a tiny world: the pair is dropped below
+            chosen = rng.choice(fits)
+            if kind == "school":
+                chosen.school = next(o for o in SCHOOL_ORGS if o.key == contact.org.key)
+            chosen.partners[kind] = contact
 
     messages: list[tuple[datetime, bytes]] = []
     kept = []
@@ -1210,6 +1214,11 @@ def build(seed: int = 1, history: int = 3000) -> World:
         kept.append(case)
     world.cases = kept
     world.namesakes = [(c, t) for c, t in world.namesakes if t.address in world.contacts]
+    world.close_pairs = [
+        (a, b)
+        for a, b in close_pairs
+        if a.address in world.contacts and b.address in world.contacts
+    ]
     _admin_history(world, rng, messages, history)
     messages.sort(key=lambda m: m[0])
     world.history = [raw for _, raw in messages[:history]]
