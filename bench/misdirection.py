@@ -435,20 +435,29 @@ def _report(results: Sequence[RecipientResult], show: int) -> dict[str, Any]:
         rows,
     )
 
-    print("\nBY RULE (fired = the rule asked for confirm, hold or reject on that recipient)")
+    print(
+        "\nBY RULE (fired = asked for confirm, hold or reject on that recipient; alone = no other "
+        "rule stopped it; without it = the overall figures if the rule were switched off)"
+    )
     rules = sorted({rule for r in results for rule in r.rules} | set(RULE_KINDS))
     rows = []
     for rule in rules:
         own = [r for r in wrong if r.kind == rule]
         caught_own = sum(rule in r.rules for r in own)
         fired_wrong = sum(rule in r.rules for r in wrong)
-        fired_right = [r for r in right if rule in r.rules]
+        fired_right = sum(rule in r.rules for r in right)
+        alone_wrong = sum(set(r.rules) == {rule} for r in wrong)
+        alone_right = sum(set(r.rules) == {rule} for r in right)
         actions = Counter(a["action"] for r in results for a in r.reasons if a["rule"] == rule)
         figures["rules"][rule] = {
             "own_kind_misdirected": len(own),
             "own_kind_caught": caught_own,
             "fired_on_misdirected": fired_wrong,
-            "fired_on_right": len(fired_right),
+            "alone_on_misdirected": alone_wrong,
+            "fired_on_right": fired_right,
+            "alone_on_right": alone_right,
+            "recall_without": (stopped_all - alone_wrong) / len(wrong) if wrong else None,
+            "false_alarm_rate_without": (alarms_all - alone_right) / len(right) if right else None,
             "actions": dict(actions),
         }
         rows.append(
@@ -456,9 +465,11 @@ def _report(results: Sequence[RecipientResult], show: int) -> dict[str, Any]:
                 rule,
                 f"{caught_own}/{len(own)}" if own else "—",
                 _rate(caught_own, len(own)),
-                f"{fired_wrong}",
-                f"{len(fired_right)}",
-                _rate(len(fired_right), len(right)),
+                f"{fired_wrong} ({alone_wrong})",
+                f"{fired_right} ({alone_right})",
+                _rate(fired_right, len(right)),
+                f"{_rate(stopped_all - alone_wrong, len(wrong))} / "
+                f"{_rate(alarms_all - alone_right, len(right))}",
                 " ".join(f"{a}:{n}" for a, n in sorted(actions.items())) or "—",
             ]
         )
@@ -467,9 +478,10 @@ def _report(results: Sequence[RecipientResult], show: int) -> dict[str, Any]:
             "rule",
             "own kind caught",
             "recall",
-            "fired on misdirected",
-            "fired on right",
+            "fired on misdirected (alone)",
+            "fired on right (alone)",
             "false-alarm rate",
+            "without it: recall / FA",
             "actions asked",
         ],
         rows,
@@ -551,14 +563,28 @@ def _report(results: Sequence[RecipientResult], show: int) -> dict[str, Any]:
         for reason in r.reasons:
             if reason["action"] in STOPPING:
                 print(f"    {reason['rule']} ({reason['action']}): {reason['explanation']}")
+    elsewhere = [r for r in wrong if r.stopped and r.kind in RULE_KINDS and r.kind not in r.rules]
+    print(
+        f"\nSTOPPED, BUT NOT BY THEIR OWN RULE: {len(elsewhere)} misdirected recipients"
+        + (
+            f" (first {min(show, len(elsewhere))}; the rules that did stop them)"
+            if elsewhere
+            else ""
+        )
+    )
+    for r in _spread(elsewhere, show):
+        print(f"- #{r.index} {r.kind} · {r.variant}: {r.field} {r.address} -> {r.verdict}")
+        print(f"    story: {r.story}")
+        print(f"    stopped by: {', '.join(r.rules)}")
     return figures
 
 
 def _spread(items: Sequence[RecipientResult], count: int) -> list[RecipientResult]:
-    """The first `count`, taking each variant in turn, so one noisy variant does not fill it."""
-    queues: dict[tuple[str, str], list[RecipientResult]] = defaultdict(list)
+    """`count` of them, taking each variant and set of rules in turn, so that one noisy
+    variant or rule does not fill the list."""
+    queues: dict[tuple[str, str, str], list[RecipientResult]] = defaultdict(list)
     for item in items:
-        queues[(item.kind, item.variant)].append(item)
+        queues[(item.kind, item.variant, " ".join(sorted(item.rules)))].append(item)
     chosen: list[RecipientResult] = []
     while len(chosen) < count and any(queues.values()):
         for queue in queues.values():
