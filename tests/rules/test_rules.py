@@ -1,78 +1,188 @@
-"""The built-in rules: named, described, and each deciding one recipient at a time."""
+"""The built-in rules together: named, described, tested, and what they decide as a set."""
 
 from __future__ import annotations
 
-from mailwarden.config import Config
-from mailwarden.detect.finding import Finding, FindingType
-from mailwarden.extract.base import ExtractionProblem
-from mailwarden.message.model import Address, AddressField, Message, Recipient
+import importlib
+import pkgutil
+from dataclasses import replace
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+import mailwarden.rules
+from mailwarden.detect.finding import FindingType
 from mailwarden.policy import decide
 from mailwarden.rules import DEFAULT_RULES, RuleInput, Verdict
-from mailwarden.rules.sensitive_to_external import SensitiveToExternal
-from mailwarden.rules.unparseable_recipient import UnparseableRecipient
-from mailwarden.rules.unscannable_content import UnscannableContent
+from mailwarden.scan import Scanner
 
-POLICE = ("example.police.uk",)
-PUBLIC = Recipient(Address("r.patel@gmail.com", "Mr Patel"), AddressField.TO)
-COLLEAGUE = Recipient(Address("crime.desk@example.police.uk"), AddressField.CC)
-BROKEN = Recipient(Address("", "", "@@nowhere"), AddressField.TO)
+from .story import CONFIG, POLICE, SCHOOL_REPORT, Mail, finding, judge, someone, to, town
+
+TESTS = Path(__file__).parent
 
 
-def finding(kind: FindingType, text: str) -> Finding:
-    return Finding(kind, text, "body", 0.9, "test", "test")
+def rule_modules() -> list[str]:
+    """Every module of mailwarden.rules that defines a RULE."""
+    names = []
+    for info in pkgutil.iter_modules(mailwarden.rules.__path__):
+        module = importlib.import_module(f"mailwarden.rules.{info.name}")
+        if hasattr(module, "RULE"):
+            names.append(info.name)
+    return names
 
 
-def subject(findings: list[Finding], problems: list[ExtractionProblem] | None = None) -> RuleInput:
-    return RuleInput(Message(), findings, problems or [], Config(), POLICE)
-
-
-def test_rule_names_are_unique_and_every_rule_is_described() -> None:
+def test_rule_names_are_unique_and_every_rule_is_described_and_has_a_severity() -> None:
     names = [rule.name for rule in DEFAULT_RULES]
     assert len(names) == len(set(names))
     for rule in DEFAULT_RULES:
-        assert rule.description and "\n" not in rule.description
+        assert rule.description and "\n" not in rule.description, rule.name
+        assert len(rule.description) <= 100, rule.name
+        assert isinstance(rule.severity, Verdict) and rule.severity is not Verdict.DELIVER
 
 
-def test_children_named_to_a_member_of_the_public_asks_the_sender_to_confirm() -> None:
-    seed_case = subject(
-        [
-            finding(FindingType.PERSON, "Ellie Marsh"),
-            finding(FindingType.PERSON, "Tom Briggs"),
-            finding(FindingType.CHILD, "Year 7 pupils"),
-        ]
+def test_every_rule_module_is_in_the_default_set_named_after_itself_and_tested() -> None:
+    modules = rule_modules()
+    assert sorted(modules) == sorted(rule.name for rule in DEFAULT_RULES)
+    for rule in DEFAULT_RULES:
+        assert type(rule).__module__ == f"mailwarden.rules.{rule.name}"
+        assert (TESTS / f"test_{rule.name}.py").is_file(), f"{rule.name} has no test file"
+
+
+def email(
+    to: str, subject: str, body: str, reply_to: str = "", cc: str = "", report: bool = False
+) -> bytes:
+    message = EmailMessage()
+    message["From"] = f"PC Kate Ahmed <k.ahmed@{POLICE}>"
+    message["To"] = to
+    if cc:
+        message["Cc"] = cc
+    message["Subject"] = subject
+    message["Message-ID"] = "<reply-9@example.police.uk>"
+    if reply_to:
+        message["In-Reply-To"] = message["References"] = reply_to
+    message.set_content(body)
+    if report:
+        message.add_attachment(
+            SCHOOL_REPORT.encode(),
+            maintype="application",
+            subtype="octet-stream",
+            filename="Greenfield report.txt",
+        )
+    return bytes(message)
+
+
+@pytest.fixture(scope="module")
+def guarded() -> Scanner:
+    """The whole pipeline, with what the force has learned of the town."""
+    return Scanner(CONFIG, knowledge=town())
+
+
+SCHOOL_UPDATE = (
+    "Dear Mr Smith,\n\nAn update on AB/25/0093. I spoke to Ellie Marsh, Tom Briggs and Sam "
+    "Okafor at Greenfield Academy today about the racist abuse in the lunch hall. The "
+    "school's report is attached.\n\nKind regards\nPC Kate Ahmed\n"
+)
+
+
+def test_the_seed_case_is_held_for_the_car_owner_and_delivered_to_the_colleague(
+    guarded: Scanner,
+) -> None:
+    raw = email(
+        "John Smith <j.smith@example.net>",
+        "Re: Damage to my car",
+        SCHOOL_UPDATE,
+        reply_to="<car-3@example.net>",
+        cc=f"Ben Hughes <b.hughes@{POLICE}>",
+        report=True,
     )
-    reason = SensitiveToExternal().check(seed_case, PUBLIC)
-    assert reason is not None and reason.action is Verdict.CONFIRM
-    assert "r.patel@gmail.com is outside the organisation" in reason.explanation
-    assert "1 reference to a child" in reason.explanation
-    assert "2 named people" in reason.explanation
-    assert reason.evidence == ("Ellie Marsh", "Tom Briggs", "Year 7 pupils")
-    assert SensitiveToExternal().check(seed_case, COLLEAGUE) is None
+    decisions = {d.recipient.mailbox.address: d for d in guarded.scan_bytes(raw).decisions}
+    owner = decisions["j.smith@example.net"]
+    assert owner.verdict is Verdict.HOLD
+    rules = [r.rule for r in owner.reasons]
+    assert rules[:2] == ["wrong_thread", "unrelated_recipient"]
+    assert (
+        "'Ellie Marsh', 'Tom Briggs', 'Sam Okafor' and case AB/25/0093 have only been "
+        "discussed with safeguarding@greenfield.sch.uk and colleagues"
+    ) in owner.reasons[1].explanation
+    assert decisions[f"b.hughes@{POLICE}"].verdict is Verdict.DELIVER
 
 
-def test_an_address_alone_is_not_personal_data_to_confirm() -> None:
-    only_address = subject([finding(FindingType.EMAIL_ADDRESS, "x@y.org")])
-    assert SensitiveToExternal().check(only_address, PUBLIC) is None
+@pytest.mark.parametrize(
+    ("recipient", "subject", "body", "thread"),
+    [
+        (  # a reply to the right school
+            "Greenfield Safeguarding Team <safeguarding@greenfield.sch.uk>",
+            "Re: Incident in the lunch hall",
+            SCHOOL_UPDATE.replace("Dear Mr Smith", "Dear Mrs Lowe"),
+            "<incident-1@greenfield.sch.uk>",
+        ),
+        (  # a partner's own case
+            "Priya Nair <p.nair@northshire.gov.uk>",
+            "AB/25/0093",
+            SCHOOL_UPDATE.replace("Dear Mr Smith", "Dear Priya"),
+            "",
+        ),
+        (  # the defence solicitor's own client
+            "Aaron Khan <a.khan@khanlaw.co.uk>",
+            "AB/25/0112 disclosure",
+            "Dear Mr Khan,\n\nYour client Mark Dyer is charged under AB/25/0112.\n\nKate\n",
+            "",
+        ),
+        (  # a colleague on the case
+            f"Ben Hughes <b.hughes@{POLICE}>",
+            "AB/25/0093",
+            SCHOOL_UPDATE.replace("Dear Mr Smith", "Ben"),
+            "",
+        ),
+        (  # a colleague who is not on the case
+            f"crime.desk@{POLICE}",
+            "AB/25/0093",
+            SCHOOL_UPDATE.replace("Dear Mr Smith", "Hello"),
+            "",
+        ),
+        (  # the member of the public getting his own car case
+            "John Smith <j.smith@example.net>",
+            "Re: Damage to my car",
+            "Dear Mr Smith,\n\nCCTV shows LM19 XKD being damaged; your case is AB/25/0071.\n",
+            "<car-3@example.net>",
+        ),
+    ],
+)
+def test_the_legitimate_look_alikes_are_not_held(
+    guarded: Scanner, recipient: str, subject: str, body: str, thread: str
+) -> None:
+    report = guarded.scan_bytes(email(recipient, subject, body, reply_to=thread))
+    (decision,) = report.decisions
+    assert decision.verdict.rank < Verdict.HOLD.rank, [r.explanation for r in decision.reasons]
+    assert {r.rule for r in decision.reasons} <= {"sensitive_to_external"}
+    stranger = guarded.scan_bytes(email("m.bell@gmail.com", subject, body, reply_to=thread))
+    assert stranger.decisions[0].verdict is Verdict.HOLD, "the same message to a stranger"
 
 
-def test_unparseable_recipient_is_held() -> None:
-    reason = UnparseableRecipient().check(subject([]), BROKEN)
-    assert reason is not None and reason.action is Verdict.HOLD
-    assert UnparseableRecipient().check(subject([]), PUBLIC) is None
-
-
-def test_unreadable_attachment_going_outside_is_confirmed() -> None:
-    encrypted = ExtractionProblem("attachment:report.pdf", "encrypted", "password-protected")
-    reason = UnscannableContent().check(subject([], [encrypted]), PUBLIC)
-    assert reason is not None and "attachment:report.pdf" in reason.explanation
-    unsupported = ExtractionProblem("attachment:logo.png", "unsupported", "image/png")
-    assert UnscannableContent().check(subject([], [unsupported]), PUBLIC) is None
+def test_without_a_store_only_the_rules_that_read_the_message_speak() -> None:
+    seed = Mail(
+        to=("John Smith <j.smith@example.net>",),
+        subject="Re: Damage to my car",
+        in_reply_to="<car-3@example.net>",
+        body=SCHOOL_UPDATE,
+        people=("Ellie Marsh", "Tom Briggs", "Sam Okafor"),
+        cases=("AB/25/0093",),
+    )
+    with_store, without = judge(seed, town()), judge(seed)
+    owner = to(without, "j.smith@example.net")
+    spoke = {rule.name for rule in DEFAULT_RULES if rule.check(without, owner)}
+    assert spoke == {"sensitive_to_external"}
+    assert {"wrong_thread", "unrelated_recipient"} <= {
+        rule.name for rule in DEFAULT_RULES if rule.check(with_store, owner)
+    }
 
 
 def test_the_verdict_is_the_most_severe_reason() -> None:
-    seed_case = subject([finding(FindingType.CHILD, "Year 7")])
-    reasons = [r for rule in DEFAULT_RULES if (r := rule.check(seed_case, PUBLIC))]
-    assert decide(PUBLIC, reasons).verdict is Verdict.CONFIRM
-    assert decide(COLLEAGUE, []).verdict is Verdict.DELIVER
-    held = [r for rule in DEFAULT_RULES if (r := rule.check(seed_case, BROKEN))]
-    assert decide(BROKEN, held).verdict is Verdict.HOLD
+    public = someone("r.patel@gmail.com", "Mr Patel")
+    subject: RuleInput = judge(Mail(found=(finding(FindingType.CHILD, "Year 7"),)))
+    reasons = [r for rule in DEFAULT_RULES if (r := rule.check(subject, public))]
+    assert decide(public, reasons).verdict is Verdict.CONFIRM
+    assert decide(someone(f"crime.desk@{POLICE}"), []).verdict is Verdict.DELIVER
+    broken = replace(public, mailbox=replace(public.mailbox, address="", raw="@@nowhere"))
+    held = [r for rule in DEFAULT_RULES if (r := rule.check(subject, broken))]
+    assert decide(broken, held).verdict is Verdict.HOLD
