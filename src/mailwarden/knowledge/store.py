@@ -87,6 +87,9 @@ SIMILAR_CANDIDATES = 2000
 SIMILAR_PER_RECIPIENT = 10
 """Look-alikes kept per unknown recipient, closest first."""
 DISPLAY_NAME_LENGTH = 200
+SQLITE_CACHE_KIB = 64 * 1024
+"""SQLite's page cache per connection: keys are hashes, so index pages are touched at
+random, and the default 2 MB cache makes a large store's writes go to disk."""
 _IN_CHUNK = 500
 """Values per IN (...) list: well under every database's limit on bound parameters."""
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|vs|tr|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
@@ -134,6 +137,19 @@ class Forgotten:
             f"{count:,} {table.replace('_', ' ')}" for table, count in self.rows.items() if count
         ]
         return ", ".join(done) if done else "nothing"
+
+
+@dataclass(frozen=True, slots=True)
+class Learnable:
+    """A message ready to learn: its addressing and thread headers, its features, its digest.
+
+    The parts' payloads are not needed (a learning worker drops them before handing
+    the message back); `digest` is `message_digest(message, raw)`.
+    """
+
+    message: Message
+    features: MessageFeatures
+    digest: str
 
 
 @dataclass(slots=True)
@@ -240,16 +256,15 @@ class KnowledgeStore:
         `raw` is the message as read: its digest identifies a message that has no
         Message-ID. `direction` defaults to `direction_of(message)`.
         """
-        return self.learn_many([(message, features, raw)], direction)[0]
+        learnable = Learnable(message, features, message_digest(message, raw))
+        return self.learn_many([learnable], direction)[0]
 
     def learn_many(
-        self,
-        items: Sequence[tuple[Message, MessageFeatures, bytes]],
-        direction: Direction | None = None,
+        self, items: Sequence[Learnable], direction: Direction | None = None
     ) -> list[bool]:
         """Learn a batch of messages in one transaction; for each, whether it was new."""
         now = datetime.now(UTC)
-        learnings = [self._learning(m, f, raw, direction, now) for m, f, raw in items]
+        learnings = [self._learning(item, direction, now) for item in items]
         with self._begin() as conn:
             known = _existing_digests(conn, [item.digest for item in learnings])
             fresh: list[_Learning] = []
@@ -262,14 +277,8 @@ class KnowledgeStore:
         written = {id(item) for item in fresh}
         return [id(item) in written for item in learnings]
 
-    def _learning(
-        self,
-        message: Message,
-        features: MessageFeatures,
-        raw: bytes,
-        direction: Direction | None,
-        now: datetime,
-    ) -> _Learning:
+    def _learning(self, item: Learnable, direction: Direction | None, now: datetime) -> _Learning:
+        message = item.message
         direction = direction or self.direction_of(message)
         mailboxes: list[tuple[Address, int, int]] = []
         sender = message.sender if message.sender and message.sender.is_valid else None
@@ -298,14 +307,14 @@ class KnowledgeStore:
         message_id = _message_id(message.message_id)
         references = [_message_id(message.in_reply_to), *map(_message_id, message.references)]
         return _Learning(
-            digest=_digest_of(message, raw),
+            digest=item.digest,
             message_id=message_id,
             direction=direction,
             date=_utc(message.date) or now,
             subject_key=self.subject_key(message.subject),
             references=tuple(dict.fromkeys(_id_digest(r) for r in references if r)),
             participants=list(participants.values()),
-            keys=[(f.key, f.kind.value) for f in features.features],
+            keys=[(f.key, f.kind.value) for f in item.features.features],
         )
 
     def subject_key(self, subject: str) -> str:
@@ -363,7 +372,7 @@ class KnowledgeStore:
                 "internal": case((table.in_directory, table.internal), else_=excluded.internal),
             },
         )
-        conn.execute(statement, list(rows.values()))
+        _execute_many(conn, statement, list(rows.values()))
         ids = _ids_of(conn, list(rows))
         self._add_names(conn, [(ids[address], name) for address, name in names])
         return ids
@@ -373,8 +382,7 @@ class KnowledgeStore:
             {"correspondent_id": cid, "name": name, "normalised": _name_key(name)}
             for cid, name in sorted(set(names))
         ]
-        if rows:
-            conn.execute(_insert(conn, DisplayNameRow).on_conflict_do_nothing(), rows)
+        _execute_many(conn, _insert(conn, DisplayNameRow).on_conflict_do_nothing(), rows)
 
     def _write_keys(self, conn: Connection, fresh: list[_Learning], ids: dict[str, int]) -> None:
         keys: dict[str, dict[str, Any]] = {}
@@ -501,26 +509,25 @@ class KnowledgeStore:
             for mid, item in zip(message_ids, fresh, strict=True)
             for digest in item.references
         ]
-        if references:
-            conn.execute(insert(MessageReferenceRow), references)
+        _execute_many(conn, insert(MessageReferenceRow), references)
         participants = {
             (thread_for[i], ids[p.address])
             for i, item in enumerate(fresh)
             for p in item.participants
         }
-        if participants:
-            conn.execute(
-                _insert(conn, ThreadParticipantRow).on_conflict_do_nothing(),
-                [{"thread_id": t, "correspondent_id": c} for t, c in sorted(participants)],
-            )
+        _execute_many(
+            conn,
+            _insert(conn, ThreadParticipantRow).on_conflict_do_nothing(),
+            [{"thread_id": t, "correspondent_id": c} for t, c in sorted(participants)],
+        )
         thread_keys = {
             (thread_for[i], k, kind) for i, item in enumerate(fresh) for k, kind in item.keys
         }
-        if thread_keys:
-            conn.execute(
-                _insert(conn, ThreadKeyRow).on_conflict_do_nothing(),
-                [{"thread_id": t, "key": k, "kind": kind} for t, k, kind in sorted(thread_keys)],
-            )
+        _execute_many(
+            conn,
+            _insert(conn, ThreadKeyRow).on_conflict_do_nothing(),
+            [{"thread_id": t, "key": k, "kind": kind} for t, k, kind in sorted(thread_keys)],
+        )
         spans: dict[int, tuple[datetime, datetime]] = {}
         for index, item in enumerate(fresh):
             first, last = spans.get(thread_for[index], (item.date, item.date))
@@ -897,6 +904,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 30000")
     cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
         cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
@@ -1178,7 +1186,8 @@ def _upsert_tally(
     statement = _insert(conn, table)
     excluded = statement.excluded
     current = table.__table__.c
-    conn.execute(
+    _execute_many(
+        conn,
         statement.on_conflict_do_update(
             index_elements=identity,
             set_={
@@ -1189,6 +1198,39 @@ def _upsert_tally(
         ),
         values,
     )
+
+
+def _execute_many(conn: Connection, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """An INSERT for many rows, compiled once and handed to the driver's executemany.
+
+    The same as `conn.execute(statement, rows)`, less SQLAlchemy's per-row parameter
+    handling, which costs more than the database itself when learning. Values go
+    through each column type's bind processor (SQLite stores dates as text).
+    """
+    if not rows:
+        return
+    dialect = conn.dialect
+    keys = list(rows[0])
+    compiled = statement.compile(dialect=dialect, column_keys=keys)
+    columns = statement.table.c
+    processors = {
+        key: processor
+        for key in keys
+        if (processor := columns[key].type.dialect_impl(dialect).bind_processor(dialect))
+    }
+    if compiled.positional:
+        order = compiled.positiontup
+        parameters: list[Any] = [
+            tuple(
+                processors[name](row[name]) if name in processors else row[name] for name in order
+            )
+            for row in rows
+        ]
+    else:
+        parameters = [
+            {k: processors[k](v) if k in processors else v for k, v in row.items()} for row in rows
+        ]
+    conn.exec_driver_sql(compiled.string, parameters)
 
 
 def _earliest(current: Any, new: Any) -> Any:
@@ -1296,9 +1338,9 @@ def _id_digest(message_id: str) -> str:
     return hashlib.sha256(b"message-id:" + message_id.encode("utf-8", "replace")).hexdigest()
 
 
-def _digest_of(message: Message, raw: bytes) -> str:
-    """The Message-ID's digest; without one, the raw message's (or its parts', when the
-    raw bytes are not at hand)."""
+def message_digest(message: Message, raw: bytes = b"") -> str:
+    """What makes learning idempotent: the Message-ID's digest; without one, the raw
+    message's (or its headers' and parts', when the raw bytes are not at hand)."""
     message_id = _message_id(message.message_id)
     if message_id:
         return _id_digest(message_id)
