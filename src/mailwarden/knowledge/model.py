@@ -90,6 +90,11 @@ class Knowledge:
     thread: ThreadHistory | None = None
     similar: Mapping[str, tuple[Correspondent, ...]] = field(default_factory=dict)
     """For each recipient the store does not know: known addresses that look like it."""
+    named: Mapping[str, tuple[KeyHistory, ...]] = field(default_factory=dict)
+    """For each recipient whose display name (in this message's header, or one the store
+    knows for the address) is a person the store has a history for: that person's history.
+    It tells that the recipient is someone in a case (the victim written to for the first
+    time, at an address the store has never seen), so its own case is not someone else's."""
 
     def correspondent(self, address: str) -> Correspondent | None:
         return self.correspondents.get(address.lower())
