@@ -168,11 +168,22 @@ class World:
             if message_id in self.threads:
                 thread = self.threads[message_id]
                 break
+        named: dict[str, tuple[KeyHistory, ...]] = {}
+        for recipient in message.recipients:
+            address = recipient.mailbox.address
+            names = [recipient.mailbox.display_name]
+            if address in self.correspondents:
+                names += self.correspondents[address].display_names
+            people = {key(FeatureKind.PERSON, n) for n in names if n}
+            histories = tuple(self.histories[k] for k in sorted(people) if k in self.histories)
+            if histories:
+                named[address] = histories
         return Knowledge(
             correspondents=known,
             keys={k: self.histories[k] for k in features.keys if k in self.histories},
             thread=thread,
             similar={a: self.similar[a] for a in addresses if a in self.similar},
+            named=named,
         )
 
 

@@ -102,3 +102,15 @@ def test_the_schools_own_pupils_sent_back_to_the_school_pass() -> None:
     assert RULE.check(subject, to(subject, "safeguarding@greenfield.sch.uk")) is None
     subject = judge(pastoral_list("j.smith@example.net"), world)
     assert RULE.check(subject, to(subject, "j.smith@example.net")) is not None
+
+
+def test_pupils_whose_cases_the_recipient_is_on_are_not_counted() -> None:
+    world = town()
+    for name, dob in PUPILS:
+        world.case(f"AB/25/{dob[-4:]}{name[:2]}", people=[name], identifiers=[dob])
+    for name, dob in PUPILS[:4]:
+        world.case(f"AB/25/{dob[-4:]}{name[:2]}", discussed_with=["mash@northshire.gov.uk"])
+    subject = judge(pastoral_list("mash@northshire.gov.uk"), world)
+    assert RULE.check(subject, to(subject, "mash@northshire.gov.uk")) is None, "8 left"
+    subject = judge(pastoral_list("parent.rep@gmail.com"), world)
+    assert RULE.check(subject, to(subject, "parent.rep@gmail.com")) is not None

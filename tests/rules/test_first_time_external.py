@@ -82,6 +82,29 @@ def test_an_address_the_case_list_allows_for_the_case_is_known_for_it() -> None:
     assert RULE.check(subject, to(subject, "yot@westshire.gov.uk")) is None
 
 
+def test_the_first_email_to_a_victim_who_reported_by_phone_is_about_her_own_case() -> None:
+    world = town().case(
+        "AB/25/0210",
+        people=["Kirsty Rahman"],
+        identifiers=["KR19 ABC"],
+        discussed_with=["k.ahmed@example.police.uk"],
+    )
+    first = Mail(
+        to=("Kirsty Rahman <rahmank7@gmail.com>",),
+        subject="Damage to your car AB/25/0210",
+        body="Dear Ms Rahman,\n\nYour report about KR19 ABC is recorded as AB/25/0210.",
+        cases=("AB/25/0210",),
+        identifiers=((FindingType.UK_VEHICLE_REG, "KR19 ABC"),),
+    )
+    subject = judge(first, world)
+    assert RULE.check(subject, to(subject, "rahmank7@gmail.com")) is None
+    bare_address = replace(first, to=("rahmank7@gmail.com",))
+    subject = judge(bare_address, world)
+    assert RULE.check(subject, to(subject, "rahmank7@gmail.com")) is not None, (
+        "without a name the store cannot tell she is the victim"
+    )
+
+
 def test_a_first_letter_carrying_only_the_recipients_own_name_passes() -> None:
     first = Mail(
         to=("Leon Ward <leon.ward@gmail.com>",),

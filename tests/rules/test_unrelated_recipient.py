@@ -67,6 +67,84 @@ def test_another_teacher_at_the_same_school_belongs_with_the_school_case() -> No
     assert RULE.check(subject, to(subject, "head@greenfield.sch.uk")) is None
 
 
+def test_a_new_safeguarding_lead_only_in_the_directory_belongs_with_the_school_case() -> None:
+    world = town().contact(
+        "new.dsl@greenfield.sch.uk", "Rosa Kent", sent=0, received=0, directory=True
+    )
+    subject = judge(replace(PUPILS, to=("Rosa Kent <new.dsl@greenfield.sch.uk>",)), world)
+    assert RULE.check(subject, to(subject, "new.dsl@greenfield.sch.uk")) is None
+
+
+def test_a_teacher_with_mail_of_her_own_who_never_had_the_case_is_asked_about() -> None:
+    subject = judge(replace(PUPILS, to=("Anne Lowe <a.lowe@greenfield.sch.uk>",)), town())
+    reason = RULE.check(subject, to(subject, "a.lowe@greenfield.sch.uk"))
+    assert reason is not None and reason.action is Verdict.CONFIRM
+    assert reason.explanation.endswith(
+        "a.lowe@greenfield.sch.uk has never been on a message about them, though others at "
+        "greenfield.sch.uk have."
+    )
+
+
+def test_the_wrong_social_worker_at_the_same_council_is_asked_about() -> None:
+    subject = judge(replace(PUPILS, to=("Raj Patel <r.patel@northshire.gov.uk>",)), town())
+    reason = RULE.check(subject, to(subject, "r.patel@northshire.gov.uk"))
+    assert reason is not None and reason.action is Verdict.CONFIRM
+    assert "though others at northshire.gov.uk have" in reason.explanation
+
+
+def test_the_mash_daily_list_with_mostly_its_own_cases_passes() -> None:
+    world = town()
+    for n in range(1, 7):
+        world.case(
+            f"AB/25/02{n:02d}", people=[f"Child{n} Smith"], discussed_with=[f"parent{n}@gmail.com"]
+        )
+    for n in range(1, 4):
+        world.case(f"AB/25/02{n:02d}", discussed_with=["mash@northshire.gov.uk"])
+    rows = [f"AB/25/02{n:02d} Child{n} Smith" for n in range(1, 7)]
+    daily = Mail(
+        to=("mash@northshire.gov.uk",),
+        subject="MASH daily list",
+        body="\n".join(rows),
+        people=tuple(f"Child{n} Smith" for n in range(1, 7)),
+        cases=tuple(f"AB/25/02{n:02d}" for n in range(1, 7)),
+    )
+    subject = judge(daily, world)
+    assert RULE.check(subject, to(subject, "mash@northshire.gov.uk")) is None
+    fewer = town()
+    for n in range(1, 7):
+        fewer.case(
+            f"AB/25/02{n:02d}", people=[f"Child{n} Smith"], discussed_with=[f"parent{n}@gmail.com"]
+        )
+    fewer.case("AB/25/0201", discussed_with=["mash@northshire.gov.uk"])
+    subject = judge(daily, fewer)
+    assert RULE.check(subject, to(subject, "mash@northshire.gov.uk")) is not None
+
+
+def test_the_mash_list_of_cases_its_councils_social_workers_have_passes() -> None:
+    world = town().contact("mash@northshire.gov.uk", "Northshire MASH")
+    for n in range(1, 5):
+        world.case(
+            f"AB/25/03{n:02d}",
+            people=[f"Child{n} Jones"],
+            discussed_with=[f"parent{n}@gmail.com", f"sw{n}@northshire.gov.uk"],
+        )
+    daily = Mail(
+        to=("mash@northshire.gov.uk",),
+        subject="MASH daily list",
+        body="\n".join(f"AB/25/03{n:02d} Child{n} Jones" for n in range(1, 5)),
+        people=tuple(f"Child{n} Jones" for n in range(1, 5)),
+        cases=tuple(f"AB/25/03{n:02d}" for n in range(1, 5)),
+    )
+    subject = judge(daily, world)
+    assert RULE.check(subject, to(subject, "mash@northshire.gov.uk")) is None
+    one_case = replace(
+        daily, body="AB/25/0301 Child1 Jones", people=("Child1 Jones",), cases=("AB/25/0301",)
+    )
+    subject = judge(one_case, world)
+    reason = RULE.check(subject, to(subject, "mash@northshire.gov.uk"))
+    assert reason is not None and reason.action is Verdict.CONFIRM, "one case: the wrong colleague?"
+
+
 def test_the_social_worker_the_case_list_allows_gets_the_school_case() -> None:
     partner = replace(PUPILS, to=("Priya Nair <p.nair@northshire.gov.uk>",))
     subject = judge(partner, town())
@@ -107,7 +185,7 @@ def test_the_defence_solicitor_gets_his_clients_case_and_the_victims_name_in_it(
     assert RULE.check(subject, to(subject, "a.khan@khanlaw.co.uk")) is None
 
 
-def test_the_victim_told_the_suspects_name_in_her_own_thread_passes() -> None:
+def test_the_victim_told_the_suspects_name_passes_by_her_thread_or_her_name() -> None:
     world = town().thread(
         "<burglary-2@btinternet.com>",
         participants=["joan.price@btinternet.com", "k.ahmed@example.police.uk"],
@@ -122,9 +200,14 @@ def test_the_victim_told_the_suspects_name_in_her_own_thread_passes() -> None:
     )
     subject = judge(update, world)
     assert RULE.check(subject, to(subject, "joan.price@btinternet.com")) is None
-    assert RULE.check(judge(update, town()), to(subject, "joan.price@btinternet.com")), (
-        "outside her thread, nothing ties her to the suspect's name"
+    by_name_alone = replace(update, in_reply_to="")
+    subject = judge(by_name_alone, town())
+    assert RULE.check(subject, to(subject, "joan.price@btinternet.com")) is None, (
+        "outside her thread, her own name in the case ties her to it"
     )
+    stranger = replace(by_name_alone, to=("Dan Price <dan.price@btinternet.com>",))
+    subject = judge(stranger, town())
+    assert RULE.check(subject, to(subject, "dan.price@btinternet.com")) is not None
 
 
 def test_the_defence_solicitor_sent_the_school_case_has_never_seen_it() -> None:

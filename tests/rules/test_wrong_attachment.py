@@ -68,6 +68,34 @@ def test_the_schools_report_sent_to_the_social_worker_on_the_case_passes() -> No
     assert RULE.check(subject, to(subject, "p.nair@northshire.gov.uk")) is None
 
 
+def test_another_lawyers_statement_in_a_file_to_the_cps_is_held_though_both_are_cps() -> None:
+    mg11 = "MG11 witness statement of Grace Holt, AB/25/0205."
+    world = (
+        town()
+        .contact("s.walker@cps.gov.uk", "Sanjay Walker")
+        .contact("n.harris@cps.gov.uk", "Nicola Harris")
+        .case("AB/25/0204", people=["Leon Ward"], discussed_with=["s.walker@cps.gov.uk"])
+        .case(
+            "AB/25/0205",
+            people=["Grace Holt"],
+            files=[mg11],
+            discussed_with=["n.harris@cps.gov.uk"],
+        )
+    )
+    file = Mail(
+        to=("s.walker@cps.gov.uk",),
+        subject="AB/25/0204 file",
+        body="Sanjay,\n\nThe file on Leon Ward, AB/25/0204, with the MG11.",
+        people=("Leon Ward",),
+        cases=("AB/25/0204",),
+        attachments=(Attachment("MG11.pdf", mg11, ("Grace Holt",), ("AB/25/0205",)),),
+    )
+    subject = judge(file, world)
+    reason = RULE.check(subject, to(subject, "s.walker@cps.gov.uk"))
+    assert reason is not None
+    assert reason.evidence == ("MG11.pdf", "Grace Holt", "AB/25/0205")
+
+
 def test_a_statement_sent_back_to_the_man_who_gave_it_passes() -> None:
     statement = "Statement of John Smith. I parked LM19 XKD outside number 12 on 1 March."
     world = town().case("AB/25/0160", files=[statement], discussed_with=["j.smith@example.net"])

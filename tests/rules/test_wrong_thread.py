@@ -36,7 +36,7 @@ def test_the_school_update_in_the_car_owners_thread_is_held() -> None:
     assert reason.evidence == ("Ellie Marsh", "Tom Briggs", "Sam Okafor", "AB/25/0093")
 
 
-def test_with_the_cars_case_quoted_the_pupils_are_still_out_of_place() -> None:
+def test_with_the_cars_case_quoted_the_school_case_is_still_out_of_place() -> None:
     quoted = replace(
         SLIP,
         body=SLIP.body + "\n\n> On 1 March John Smith wrote:\n> Any news on AB/25/0071?",
@@ -48,9 +48,40 @@ def test_with_the_cars_case_quoted_the_pupils_are_still_out_of_place() -> None:
     assert reason is not None
     assert reason.explanation == (
         "This replies in the thread 'Damage to my car' about case AB/25/0071, but "
-        "'Ellie Marsh', 'Tom Briggs' and 'Sam Okafor' have never been in it and belong to "
-        "case AB/25/0093."
+        "'Ellie Marsh', 'Tom Briggs', 'Sam Okafor' and case AB/25/0093 have never been in it "
+        "and belong to a different case."
     )
+
+
+def test_people_of_a_case_only_colleagues_know_are_named_with_their_case() -> None:
+    world = town().case(
+        "AB/25/0094", people=["Ellie Marsh"], discussed_with=["b.hughes@example.police.uk"]
+    )
+    second = replace(
+        SLIP,
+        body="Hello,\n\nEllie Marsh is also a witness in AB/25/0094.",
+        people=("Ellie Marsh",),
+        cases=("AB/25/0094",),
+    )
+    subject = judge(second, world)
+    reason = RULE.check(subject, to(subject, "j.smith@example.net"))
+    assert reason is not None
+    assert reason.explanation.endswith(
+        "'Ellie Marsh' has never been in it and belongs to case AB/25/0094."
+    )
+
+
+def test_another_victims_case_reference_beside_the_threads_own_is_held() -> None:
+    world = town().case("AB/25/0130", discussed_with=["craig.robinson@hotmail.co.uk"])
+    other = replace(
+        SLIP,
+        body="Hello,\n\nOn AB/25/0071: nothing new. On AB/25/0130 the suspect is bailed.",
+        people=(),
+        cases=("AB/25/0071", "AB/25/0130"),
+    )
+    subject = judge(other, world)
+    reason = RULE.check(subject, to(subject, "j.smith@example.net"))
+    assert reason is not None and reason.evidence == ("AB/25/0130",)
 
 
 def test_the_same_update_in_the_schools_own_thread_passes() -> None:

@@ -82,15 +82,28 @@ def _allows(allowed: Iterable[str], address: str) -> bool:
     return any(entry in (address, domain, "@" + domain) for entry in allowed)
 
 
-def associated(history: KeyHistory, address: str) -> bool:
-    """The address, or someone at its organisation, has had mail carrying the key, or the
-    case list allows it."""
+def associated(history: KeyHistory, address: str, knowledge: Knowledge | None = None) -> bool:
+    """The address has had mail carrying the key, or the case list allows it; or it is new
+    (no mail yet) at an organisation that has: the newly allocated social worker, the
+    school's new safeguarding lead. Someone at that organisation with mail of their own who
+    has never had the key is not associated: the autocomplete slip to the wrong colleague."""
     if address in history.correspondents or _allows(history.allowed, address):
         return True
+    return same_organisation(history, address) and not established(knowledge, address)
+
+
+def same_organisation(history: KeyHistory, address: str) -> bool:
+    """Someone else at the address's organisation (never a webmail neighbour) has had it."""
     party = party_of(address)
     if party == address:
         return False
     return any(party_of(other) == party for other in history.correspondents | history.allowed)
+
+
+def established(knowledge: Knowledge | None, address: str) -> bool:
+    """The organisation has exchanged mail with the address (a directory entry alone is not)."""
+    entry = knowledge.correspondent(address) if knowledge is not None else None
+    return entry is not None and (entry.sent_to > 0 or entry.received_from > 0)
 
 
 def owners(subject: RuleInput, history: KeyHistory) -> tuple[str, ...]:
@@ -141,34 +154,48 @@ class Standing:
 
     address: str
     keys: frozenset[str]
-    """Message keys the recipient belongs with (its own mail, the case list, the thread)."""
+    """Message keys the recipient belongs with (its own mail, the case list, the thread, its
+    own name)."""
     cases: frozenset[str]
-    """Cases the recipient belongs with: its keys' cases, and the thread's if it took part."""
+    """Cases the recipient belongs with: its keys' cases, the thread's if it took part, the
+    cases it is named in."""
+    organisation_cases: frozenset[str] = frozenset()
+    """Cases of this message that others at the recipient's organisation have had."""
 
     def belongs(self, key: str, history: KeyHistory | None) -> bool:
         if key in self.keys or key in self.cases:
             return True
         return history is not None and bool(history.cases & self.cases)
 
+    def organisation_has(self, key: str, history: KeyHistory | None) -> bool:
+        if key in self.organisation_cases:
+            return True
+        return history is not None and bool(history.cases & self.organisation_cases)
+
 
 def standing(subject: RuleInput, recipient: Recipient, knowledge: Knowledge) -> Standing:
     address = recipient.mailbox.address
     keys: set[str] = set()
     cases: set[str] = set()
+    organisation: set[str] = set()
     thread = knowledge.thread
-    in_thread = thread is not None and address in thread.participants
-    if thread is not None and in_thread:
+    if thread is not None and address in thread.participants:
         keys |= thread.keys
         cases |= thread.cases
+    for person in knowledge.named.get(address, ()):
+        keys.add(person.key)
+        cases |= person.cases
     for feature in subject.features.features:
         history = knowledge.history(feature.key)
-        if history is None or not associated(history, address):
+        if history is None:
             continue
-        keys.add(feature.key)
-        cases.update(history.cases)
-        if feature.kind is FeatureKind.CASE:
-            cases.add(feature.key)
-    return Standing(address, frozenset(keys), frozenset(cases))
+        own = {feature.key} if feature.kind is FeatureKind.CASE else set()
+        if same_organisation(history, address):
+            organisation |= history.cases | own
+        if associated(history, address, knowledge):
+            keys.add(feature.key)
+            cases |= history.cases | own
+    return Standing(address, frozenset(keys), frozenset(cases), frozenset(organisation))
 
 
 # --- the recipient's own name ----------------------------------------------------------

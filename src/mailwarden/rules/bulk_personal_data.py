@@ -5,8 +5,9 @@ People are counted by what tells them apart: their distinct names, or their
 distinct dates of birth, NHS or National Insurance numbers, whichever shows
 more (a row of name and date of birth is one person, not two). The
 recipient's own name is not someone else's data, and with a store, people
-the recipient already belongs with (the school's own pupils, sent back to
-the school) are not counted either. Works without a store.
+the recipient or its organisation already has, or whose cases they are on
+(the school's own pupils sent back to the school, the council's cases on
+its MASH's daily list), are not counted either. Works without a store.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from mailwarden.knowledge.features import KIND_OF_FINDING, normalise
 from mailwarden.knowledge.model import FeatureKind
 from mailwarden.message.model import Recipient
 from mailwarden.rules._shared import (
+    Standing,
     associated,
     is_external,
     is_own_name,
@@ -25,6 +27,7 @@ from mailwarden.rules._shared import (
     once,
     phrase,
     place,
+    standing,
 )
 from mailwarden.rules.base import Reason, RuleInput, Verdict
 
@@ -44,11 +47,12 @@ class BulkPersonalData:
             f for f in subject.findings if f.type in (FindingType.PERSON, *PERSONAL_IDENTIFIERS)
         ]
         names = names_of(subject, recipient)
+        mine = standing(subject, recipient, subject.knowledge) if subject.knowledge else None
         counted = [
             f
             for f in counted
             if not (f.type is FindingType.PERSON and is_own_name(f.text, names))
-            and not _theirs(subject, f, recipient.mailbox.address)
+            and not (mine is not None and _theirs(subject, f, mine))
         ]
         distinct: dict[FindingType, dict[str, Finding]] = {}
         for finding in counted:
@@ -74,8 +78,8 @@ class BulkPersonalData:
         )
 
 
-def _theirs(subject: RuleInput, finding: Finding, address: str) -> bool:
-    """With a store: the recipient already belongs with this person or identifier."""
+def _theirs(subject: RuleInput, finding: Finding, mine: Standing) -> bool:
+    """With a store: the recipient (or its organisation) already has this person or case."""
     knowledge = subject.knowledge
     if knowledge is None:
         return False
@@ -84,7 +88,13 @@ def _theirs(subject: RuleInput, finding: Finding, address: str) -> bool:
         (kind, normalise(kind, finding.text))
     )
     history = knowledge.history(key) if key else None
-    return history is not None and associated(history, address)
+    if history is None or key is None:
+        return False
+    return (
+        associated(history, mine.address, knowledge)
+        or mine.belongs(key, history)
+        or mine.organisation_has(key, history)
+    )
 
 
 def _keys(subject: RuleInput) -> dict[tuple[FeatureKind, str], str]:

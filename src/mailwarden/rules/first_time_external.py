@@ -3,9 +3,11 @@
 A first message is where a wrong address does the most harm and is least
 likely to be noticed: nobody has yet replied from it. Known means in the
 directory, written to, or written from; an address a case list allows for one
-of the message's cases is known for it, and a partner organisation's domain
-(`recipients.partner_domains`) vouches for its new staff. The recipient's
-own name is not someone else's personal data.
+of the message's cases is known for it, and so is someone the store knows as
+a person in one of them (`Knowledge.named`: the victim who reported by phone,
+written to for the first time about her own case). A partner organisation's
+domain (`recipients.partner_domains`) vouches for its new staff. The
+recipient's own name is not someone else's personal data.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from __future__ import annotations
 from mailwarden.detect.finding import PERSONAL_DATA_TYPES, FindingType
 from mailwarden.message.model import Recipient
 from mailwarden.rules._shared import (
-    associated,
     is_external,
     is_own_name,
     is_partner,
     names_of,
+    standing,
     summary,
 )
 from mailwarden.rules.base import Reason, RuleInput, Verdict
@@ -36,8 +38,9 @@ class FirstTimeExternal:
         entry = knowledge.correspondent(address)
         if (entry is not None and entry.known) or is_partner(subject, address):
             return None
-        if any(associated(h, address) for h in knowledge.keys.values()):
-            return None
+        mine = standing(subject, recipient, knowledge)
+        if any(mine.belongs(k, h) for k, h in knowledge.keys.items()):
+            return None  # allowed by the case list, or named in the case: known for it
         names = names_of(subject, recipient)
         personal = [
             f

@@ -8,7 +8,12 @@ to or from an outside address, or an imported case list); a key nobody has
 seen, or that only colleagues have discussed, tells nothing. Colleagues are
 trusted with the organisation's cases; the recipient's own name, its own
 cases and the people in them pass; so does a key already discussed with so
-many outside parties that it belongs to no one in particular.
+many outside parties that it belongs to no one in particular, and a list
+spanning many cases most of which are the recipient's or its organisation's
+(a MASH's daily list). Someone new at an organisation that has had the key (the newly
+allocated social worker) belongs with it; someone there with mail of their
+own who never had it is asked about (confirm): the slip to the wrong
+colleague of the right person. A stranger is held.
 """
 
 from __future__ import annotations
@@ -25,16 +30,22 @@ from mailwarden.rules._shared import (
     is_external,
     labels,
     owners,
+    same_organisation,
     standing,
     whom,
 )
 from mailwarden.rules.base import Reason, RuleInput, Verdict
+
+LIST_CASES = 3
+"""A message carrying this many known cases, at least half of them the recipient's or its
+organisation's, is a list the recipient receives (a MASH daily list, a court list)."""
 
 
 class UnrelatedRecipient:
     name = "unrelated_recipient"
     description = "People or cases known only with other correspondents, never with this one."
     severity = Verdict.HOLD
+    """CONFIRM when others at the recipient's own organisation have had them."""
 
     def check(self, subject: RuleInput, recipient: Recipient) -> Reason | None:
         knowledge = subject.knowledge
@@ -42,15 +53,21 @@ class UnrelatedRecipient:
             return None
         address = recipient.mailbox.address
         mine = standing(subject, recipient, knowledge)
+        features = about_others(subject, recipient)
+        cases = {f.key for f in features if f.kind is FeatureKind.CASE and knowledge.history(f.key)}
+        ours = cases & (mine.cases | mine.organisation_cases)
+        if len(cases) >= LIST_CASES and 2 * len(ours) >= len(cases):
+            return None  # a list for the recipient's organisation, most of it theirs
         foreign, theirs = [], []
         discussed: set[str] = set()
         allowed: set[str] = set()
         colleagues = False
-        for feature in about_others(subject, recipient):
+        next_door = True
+        for feature in features:
             history = knowledge.history(feature.key)
             if history is None:
                 continue
-            if associated(history, address) or mine.belongs(feature.key, history):
+            if associated(history, address, knowledge) or mine.belongs(feature.key, history):
                 theirs.append(feature)
                 continue
             if not belongs_to_someone(subject, feature.kind, history):
@@ -59,18 +76,20 @@ class UnrelatedRecipient:
             discussed |= discussed_outside(subject, history)
             allowed.update(owners(subject, history))
             colleagues = colleagues or has_colleagues(subject, history)
+            next_door = next_door and same_organisation(history, address)
         if not foreign:
             return None
         own = [f for f in theirs if f.kind is FeatureKind.CASE] or theirs
         them = "it" if len(foreign) == 1 else "them"
-        recipient_side = (
-            f"{address} has only written about {labels(own)}"
-            if own
-            else f"{address} has never been on a message about {them}"
-        )
+        if own:
+            recipient_side = f"{address} has only written about {labels(own)}"
+        else:
+            recipient_side = f"{address} has never been on a message about {them}"
+        if next_door:
+            recipient_side += f", though others at {recipient.mailbox.domain} have"
         return Reason(
             rule=self.name,
-            action=self.severity,
+            action=Verdict.CONFIRM if next_door else self.severity,
             explanation=(
                 f"{labels(foreign)} {have(len(foreign))} only been "
                 f"{whom(discussed, allowed, colleagues)}; "

@@ -4,10 +4,12 @@ The wrong file picked from the folder: the body answers the car owner about
 his car, the attachment is the school's report on a race-hate incident. What
 an attachment is about comes from the people and references found in it and
 from its fingerprint (the same file received before); what the message is
-about comes from the body, the subject and the thread. An attachment that
-shares anything with those (a person, a case, a correspondent), or that the
-recipient already belongs with (its own statement sent back to it), is in
-place; so is one the store knows nothing about.
+about comes from the body, the subject and the thread. Where both sides have
+cases, the cases decide (the other lawyer's MG11 is out of place in a file to
+the CPS, though both lawyers are at cps.gov.uk); where either has none, the
+correspondents' organisations do. An attachment that shares a key with the
+message, or that the recipient already belongs with (its own statement sent
+back to it), is in place; so is one the store knows nothing about.
 """
 
 from __future__ import annotations
@@ -71,10 +73,12 @@ class WrongAttachment:
                 continue
             if any(mine.belongs(f.key, h) for f, h in known):
                 continue
-            if any(_cases(f, h) & context.cases for f, h in known):
-                continue
-            if any({party_of(a) for a in owners(subject, h)} & context.parties for _, h in known):
-                continue
+            cases = frozenset().union(*(_cases(f, h) for f, h in known))
+            if cases and context.cases:
+                if cases & context.cases:
+                    continue  # the same case (or a linked one): in place
+            elif any({party_of(a) for a in owners(subject, h)} & context.parties for _, h in known):
+                continue  # no cases to compare: the same correspondent's organisation
             return self._reason(subject, name, known, context)
         return None
 

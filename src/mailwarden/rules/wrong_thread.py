@@ -4,14 +4,12 @@ The seed case: replying in a member of the public's thread about his damaged
 car, an officer sent an update on a race-hate incident between pupils. The
 thread knows its case (`ThreadHistory.cases`); a person or identifier the
 store ties only to other cases, never to the thread's, is out of place in it,
-and so is another case's reference when the thread's own case is not even
-mentioned (with the thread's case named too, a second reference is more
-likely a link between cases than a slip). A case reference counts only when
-it belongs to someone outside: a new crime number the officer is giving the
-correspondent for the first time is no slip. Cases linked to the thread's
-through someone in both (the suspect charged in two) belong in it. A
-recipient who belongs with the other case as well (the social worker on
-both) is not the wrong one.
+and so is another case's reference that belongs to someone outside. A new
+crime number the officer is giving the correspondent for the first time (no
+one outside has had it) is no slip. Cases linked to the thread's through
+someone in both (the suspect charged in two) belong in it. A recipient who
+belongs with the other case as well (the social worker on both) is not the
+wrong one.
 """
 
 from __future__ import annotations
@@ -62,9 +60,9 @@ class WrongThread:
             f
             for f in features
             if (history := knowledge.history(f.key)) is not None
-            and not associated(history, recipient.mailbox.address)
+            and not associated(history, recipient.mailbox.address, knowledge)
             and not mine.belongs(f.key, history)
-            and _elsewhere(subject, f, history, thread, related, bool(named))
+            and _elsewhere(subject, f, history, thread, related)
         ]
         if not foreign:
             return None
@@ -113,7 +111,6 @@ def _elsewhere(
     history: KeyHistory,
     thread: ThreadHistory,
     related: frozenset[str],
-    thread_case_named: bool,
 ) -> bool:
     """True when the thread has never carried the key and the store ties it to other cases."""
     if feature.key in thread.keys or feature.key in related:
@@ -122,7 +119,7 @@ def _elsewhere(
     if cases & related:
         return False  # the thread's case, or one linked to it
     if feature.kind is FeatureKind.CASE:
-        return not thread_case_named and bool(owners(subject, history))
+        return bool(owners(subject, history))
     return bool(cases)
 
 
