@@ -59,8 +59,6 @@ from misdirection_org import (
     outgoing,
 )
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
 GOAL_RECALL = 0.98
 GOAL_FALSE_ALARMS = 0.01
 STOPPING = ("confirm", "hold", "reject")
@@ -625,24 +623,22 @@ def _count_public(world: World) -> int:
 
 
 def _commit() -> str:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
+    """The commit of the mailwarden being measured, and whether its package has changes."""
+    import mailwarden
+
+    package = Path(mailwarden.__file__).resolve().parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(package), *args], capture_output=True, text=True, check=True
         ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        return commit + (" (with uncommitted changes)" if dirty.strip() else "")
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".")
     except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+        return f"unknown (mailwarden from {package})"
+    return commit + (" (mailwarden has uncommitted changes)" if dirty else "")
 
 
 def _cpu() -> str:
