@@ -540,6 +540,13 @@ def _report(results: Sequence[RecipientResult], show: int) -> dict[str, Any]:
         ],
     )
 
+    seed = next((r for r in results if r.variant.startswith("seed case")), None)
+    if seed is not None:
+        print(f"\nTHE SEED CASE (#{seed.index}): {seed.story}")
+        print(f"  {seed.field} {seed.address} -> {seed.verdict}")
+        for reason in seed.reasons:
+            print(f"  {reason['rule']} ({reason['action']}): {reason['explanation']}")
+
     misses = [r for r in wrong if not r.stopped]
     alarms = [r for r in right if r.stopped]
     print(
