@@ -60,6 +60,7 @@ def test_the_ways_john_smith_is_greeted_all_pass(greeting: str) -> None:
         ("Dear Sam,", "Samantha Ord"),
         ("Dear Ms Okafor-Bell,", "Ada Okafor-Bell"),
         ("Dear Zoë,", "Zoë Hart"),
+        ("Dear Kate,", "Katie Davies"),
     ],
 )
 def test_short_forms_and_double_barrelled_names_are_the_same_person(

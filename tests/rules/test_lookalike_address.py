@@ -16,18 +16,23 @@ UPDATE = "Dear John,\n\nThe CCTV for AB/25/0071 shows the car being damaged."
 
 def check(recipient: str, *looks_like: str) -> str | None:
     """The rule's explanation for a mail to `recipient`, which the store finds like `looks_like`."""
-    address = recipient.rpartition("<")[2].rstrip(">")
+    address = _address(recipient)
     world = town()
     for known in looks_like:
-        if known not in world.correspondents:
-            world.contact(known)
-    world.lookalike(address, *looks_like)
+        if _address(known) not in world.correspondents:
+            name = known.partition(" <")[0] if "<" in known else ""
+            world.contact(_address(known), *([name] if name else []))
+    world.lookalike(address, *map(_address, looks_like))
     subject = judge(Mail(to=(recipient,), body=UPDATE), world)
     reason = RULE.check(subject, to(subject, address))
     if reason is not None:
         assert reason.action is Verdict.HOLD
         assert reason.evidence[0] == address
     return None if reason is None else reason.explanation
+
+
+def _address(written: str) -> str:
+    return written.rpartition("<")[2].rstrip(">")
 
 
 def test_the_car_owners_name_on_another_domain_is_held_and_names_the_contact_meant() -> None:
@@ -79,6 +84,13 @@ def test_each_way_an_address_can_resemble_a_known_one(recipient: str, known: str
 )
 def test_addresses_that_only_look_alike_to_a_search_index_pass(recipient: str, known: str) -> None:
     assert check(recipient, known) is None
+
+
+def test_a_new_colleague_of_a_known_contact_named_in_the_message_is_not_a_typo() -> None:
+    known = "Emma Lewis <emma.lewis@northshire.gov.uk>"
+    assert check("Gemma Lewis <gemma.lewis@northshire.gov.uk>", known) is None
+    assert check("Emma Lewis <gemma.lewis@northshire.gov.uk>", known) is not None
+    assert check("gemma.lewis@northshire.gov.uk", known) is not None
 
 
 def test_a_contact_the_store_already_knows_is_not_a_lookalike() -> None:

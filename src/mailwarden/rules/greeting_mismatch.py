@@ -142,10 +142,11 @@ def _same_name(greeted: str, part: str) -> bool:
         and (part.startswith(greeted) or greeted.startswith(part))
     ):
         return True
-    return (
-        part in _SHORT_FORMS.get(greeted, "").split()
-        or greeted in _SHORT_FORMS.get(part, "").split()
-    )
+    return bool(_forms(greeted) & _forms(part))  # "Kate" and "Katie" are both Katherine
+
+
+def _forms(word: str) -> set[str]:
+    return {word, *_SHORT_FORMS.get(word, "").split()}
 
 
 def _either(names: Iterable[str]) -> str:

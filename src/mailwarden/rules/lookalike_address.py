@@ -6,8 +6,10 @@ the same name before the @ on a misspelt or another domain, a letter or two
 different on the same domain, a personal webmail address with the same name
 as a work one, or the same person's display name on a different address.
 Generic mailboxes (office@, info@, safeguarding@) at two different
-organisations are two organisations, not a slip; a colleague's new address
-is trusted.
+organisations are two organisations, not a slip; nor is an address made of
+the other name the message gives it ("Gemma Lewis <gemma.lewis@...>" beside a
+known emma.lewis@): a new colleague of the known contact. A colleague's new
+address is trusted.
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ def resemblance(mailbox: Address, known: Correspondent, limit: int) -> str | Non
     known_local, _, known_domain = other.rpartition("@")
     if domain == known_domain:
         near = distance(local, known_local, limit)
-        if near <= min(limit, max(1, min(len(local), len(known_local)) // 3)):
+        allowed = min(limit, max(1, min(len(local), len(known_local)) // 3))
+        if near <= allowed and not _someone_else(mailbox, known):
             return f"the name before the @ differs by {_letters(near)}"
     elif local == known_local:
         if distance(domain, known_domain, limit) <= limit:
@@ -85,7 +88,7 @@ def resemblance(mailbox: Address, known: Correspondent, limit: int) -> str | Non
             return "the same name on a personal webmail address"
         if local not in GENERIC_MAILBOXES:
             return f"the same name at {domain} instead of {known_domain}"
-    elif (near := distance(address, other, limit)) <= limit:
+    elif (near := distance(address, other, limit)) <= limit and not _someone_else(mailbox, known):
         return f"the address differs by {_letters(near)}"
     name = _personal_name(mailbox.display_name)
     if name and any(name == _personal_name(n) for n in known.display_names):
@@ -96,6 +99,17 @@ def resemblance(mailbox: Address, known: Correspondent, limit: int) -> str | Non
         if len(words) >= 2 and any(words == _personal_name(n) for n in known.display_names):
             return "a personal webmail address made of the same person's name"
     return None
+
+
+def _someone_else(mailbox: Address, known: Correspondent) -> bool:
+    """The message names another person than the known contact, and the address is made of
+    that name: Gemma Lewis <gemma.lewis@...> is a new colleague of Emma Lewis, not a typo."""
+    name = _personal_name(mailbox.display_name)
+    if not name or any(name == _personal_name(n) for n in known.display_names):
+        return False
+    local = mailbox.address.rpartition("@")[0]
+    words = {w for w in re.split(r"[._\-+\d]+", local) if w}
+    return bool(words) and words <= name | {w[0] for w in name}
 
 
 def _personal_name(display_name: str) -> frozenset[str]:
