@@ -562,6 +562,11 @@ def _report(results: Sequence[RecipientResult], show: int) -> dict[str, Any]:
         f"\nFALSE ALARMS: {len(alarms)} right recipients not delivered"
         + (f" (first {min(show, len(alarms))})" if alarms else "")
     )
+    causes = Counter(" + ".join(sorted(r.rules)) for r in alarms)
+    if causes:
+        print(
+            "  by the rules that fired: " + "; ".join(f"{c} {n}" for c, n in causes.most_common())
+        )
     for r in _spread(alarms, show):
         print(f"- #{r.index} {r.kind} · {r.variant}: {r.field} {r.address} -> {r.verdict}")
         print(f"    story: {r.story}")
@@ -591,8 +596,10 @@ def _spread(items: Sequence[RecipientResult], count: int) -> list[RecipientResul
     for item in items:
         queues[(item.kind, item.variant, " ".join(sorted(item.rules)))].append(item)
     chosen: list[RecipientResult] = []
-    while len(chosen) < count and any(queues.values()):
-        for queue in queues.values():
+    causes = Counter(key[2] for key, queue in queues.items() for _ in queue)
+    ordered = [queues[k] for k in sorted(queues, key=lambda k: causes[k[2]])]  # rarer causes first
+    while len(chosen) < count and any(ordered):
+        for queue in ordered:
             if queue and len(chosen) < count:
                 chosen.append(queue.pop(0))
     return sorted(chosen, key=lambda r: (KINDS.index(r.kind), r.variant, r.index))
