@@ -114,3 +114,26 @@ def test_pupils_whose_cases_the_recipient_is_on_are_not_counted() -> None:
     assert RULE.check(subject, to(subject, "mash@northshire.gov.uk")) is None, "8 left"
     subject = judge(pastoral_list("parent.rep@gmail.com"), world)
     assert RULE.check(subject, to(subject, "parent.rep@gmail.com")) is not None
+
+
+def test_a_daily_list_of_cases_a_third_of_them_the_councils_goes_to_its_mash() -> None:
+    world = town().contact("mash@northshire.gov.uk", "Northshire MASH")
+    refs = [f"AB/25/04{n:02d}" for n in range(len(PUPILS))]
+    for ref, (name, dob) in zip(refs, PUPILS, strict=True):
+        world.case(ref, people=[name], identifiers=[dob], discussed_with=["parent@gmail.com"])
+    for ref in refs[:4]:
+        world.case(ref, discussed_with=["sw@northshire.gov.uk"])
+    rows = "\n".join(f"{ref}\t{name}\t{dob}" for ref, (name, dob) in zip(refs, PUPILS, strict=True))
+    daily = replace(
+        pastoral_list("mash@northshire.gov.uk"),
+        attachments=(Attachment(SHEET, rows, tuple(n for n, _ in PUPILS), tuple(refs)),),
+    )
+    five = config_from_dict(
+        {"organisation": {"domains": [POLICE]}, "recipients": {"bulk_people": 5}}
+    )
+    subject = judge(daily, world, five)
+    assert RULE.check(subject, to(subject, "mash@northshire.gov.uk")) is None, (
+        "8 children are on cases the council is not on, but the list is the council's"
+    )
+    subject = judge(replace(daily, to=("parent.rep@gmail.com",)), world, five)
+    assert RULE.check(subject, to(subject, "parent.rep@gmail.com")) is not None

@@ -92,13 +92,13 @@ def test_the_wrong_social_worker_at_the_same_council_is_asked_about() -> None:
     assert "though others at northshire.gov.uk have" in reason.explanation
 
 
-def test_the_mash_daily_list_with_mostly_its_own_cases_passes() -> None:
+def test_the_mash_daily_list_with_a_good_part_its_own_cases_passes() -> None:
     world = town()
     for n in range(1, 7):
         world.case(
             f"AB/25/02{n:02d}", people=[f"Child{n} Smith"], discussed_with=[f"parent{n}@gmail.com"]
         )
-    for n in range(1, 4):
+    for n in range(1, 3):
         world.case(f"AB/25/02{n:02d}", discussed_with=["mash@northshire.gov.uk"])
     rows = [f"AB/25/02{n:02d} Child{n} Smith" for n in range(1, 7)]
     daily = Mail(

@@ -198,6 +198,22 @@ def standing(subject: RuleInput, recipient: Recipient, knowledge: Knowledge) -> 
     return Standing(address, frozenset(keys), frozenset(cases), frozenset(organisation))
 
 
+LIST_CASES = 3
+"""A message carrying this many known cases is a list (a MASH daily list, a court list)."""
+
+
+def list_for(subject: RuleInput, knowledge: Knowledge, mine: Standing) -> bool:
+    """The message is a list of cases, and at least a third of them are the recipient's or
+    its organisation's: the list an agency receives, not a slip."""
+    cases = {
+        f.key
+        for f in subject.features.of_kind(FeatureKind.CASE)
+        if knowledge.history(f.key) is not None
+    }
+    ours = cases & (mine.cases | mine.organisation_cases)
+    return len(cases) >= LIST_CASES and 3 * len(ours) >= len(cases)
+
+
 # --- the recipient's own name ----------------------------------------------------------
 
 

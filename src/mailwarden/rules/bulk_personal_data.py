@@ -6,8 +6,10 @@ distinct dates of birth, NHS or National Insurance numbers, whichever shows
 more (a row of name and date of birth is one person, not two). The
 recipient's own name is not someone else's data, and with a store, people
 the recipient or its organisation already has, or whose cases they are on
-(the school's own pupils sent back to the school, the council's cases on
-its MASH's daily list), are not counted either. Works without a store.
+(the school's own pupils sent back to the school), are not counted either,
+and a list of cases a good part of which are the recipient's organisation's
+is the list that agency receives (the council's MASH daily list). Works
+without a store.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from mailwarden.rules._shared import (
     associated,
     is_external,
     is_own_name,
+    list_for,
     names_of,
     once,
     phrase,
@@ -47,7 +50,10 @@ class BulkPersonalData:
             f for f in subject.findings if f.type in (FindingType.PERSON, *PERSONAL_IDENTIFIERS)
         ]
         names = names_of(subject, recipient)
-        mine = standing(subject, recipient, subject.knowledge) if subject.knowledge else None
+        knowledge = subject.knowledge
+        mine = standing(subject, recipient, knowledge) if knowledge else None
+        if knowledge is not None and mine is not None and list_for(subject, knowledge, mine):
+            return None
         counted = [
             f
             for f in counted

@@ -9,8 +9,8 @@ seen, or that only colleagues have discussed, tells nothing. Colleagues are
 trusted with the organisation's cases; the recipient's own name, its own
 cases and the people in them pass; so does a key already discussed with so
 many outside parties that it belongs to no one in particular, and a list
-spanning many cases most of which are the recipient's or its organisation's
-(a MASH's daily list). Someone new at an organisation that has had the key (the newly
+of cases a good part of which are the recipient's or its organisation's (a
+MASH's daily list: `list_for`). Someone new at an organisation that has had the key (the newly
 allocated social worker) belongs with it; someone there with mail of their
 own who never had it is asked about (confirm): the slip to the wrong
 colleague of the right person. A stranger is held.
@@ -29,16 +29,13 @@ from mailwarden.rules._shared import (
     have,
     is_external,
     labels,
+    list_for,
     owners,
     same_organisation,
     standing,
     whom,
 )
 from mailwarden.rules.base import Reason, RuleInput, Verdict
-
-LIST_CASES = 3
-"""A message carrying this many known cases, at least half of them the recipient's or its
-organisation's, is a list the recipient receives (a MASH daily list, a court list)."""
 
 
 class UnrelatedRecipient:
@@ -54,10 +51,8 @@ class UnrelatedRecipient:
         address = recipient.mailbox.address
         mine = standing(subject, recipient, knowledge)
         features = about_others(subject, recipient)
-        cases = {f.key for f in features if f.kind is FeatureKind.CASE and knowledge.history(f.key)}
-        ours = cases & (mine.cases | mine.organisation_cases)
-        if len(cases) >= LIST_CASES and 2 * len(ours) >= len(cases):
-            return None  # a list for the recipient's organisation, most of it theirs
+        if list_for(subject, knowledge, mine):
+            return None
         foreign, theirs = [], []
         discussed: set[str] = set()
         allowed: set[str] = set()
