@@ -2,29 +2,40 @@
 
 Exit status of `scan`: 0 when every message was read and every recipient would
 be delivered, 1 when anything was flagged or unreadable, 2 for a usage or
-configuration error (one line, no traceback).
+configuration error (one line, no traceback). `learn` and `forget` exit 0 when
+done and 2 for a usage, configuration or store error; `learn` counts unreadable
+messages in its summary and goes on.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import SQLAlchemyError
 
 from mailwarden import __version__
+from mailwarden.cli_import import import_group
 from mailwarden.config import Config, ConfigError, load_config
 from mailwarden.message.readers import InputError, InputFormat, InputItem, count_inputs, iter_inputs
 from mailwarden.report import ScanReport
 from mailwarden.scan import Scanner
 
+if TYPE_CHECKING:
+    from mailwarden.knowledge.store import KnowledgeStore
+
 PROGRESS_THRESHOLD = 20
 """Show a progress bar on stderr from this many messages."""
+LEARN_IN_PROCESS_BELOW = 200
+"""Fewer messages than this are learned in this process: starting workers costs more."""
 
 EXIT_CLEAN, EXIT_FLAGGED, EXIT_USAGE = 0, 1, 2
 
@@ -33,6 +44,9 @@ EXIT_CLEAN, EXIT_FLAGGED, EXIT_USAGE = 0, 1, 2
 @click.version_option(__version__, prog_name="mailwarden")
 def main() -> None:
     """mailwarden: a guard for outgoing email."""
+
+
+main.add_command(import_group, "import")
 
 
 @main.command()
@@ -44,7 +58,16 @@ def main() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="TOML configuration file.",
 )
-def scan(paths: tuple[Path, ...], as_json: bool, config_path: Path | None) -> None:
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="Knowledge store (a SQLAlchemy URL or a SQLite file): judge each recipient "
+    "against what the organisation's mail has taught it (default: [knowledge] url).",
+)
+def scan(
+    paths: tuple[Path, ...], as_json: bool, config_path: Path | None, db_url: str | None
+) -> None:
     """Scan .eml, .msg, mbox files, Maildir or plain folders for sensitive content.
 
     For each message: what it carries, where, why it counts, and what would
@@ -54,7 +77,15 @@ def scan(paths: tuple[Path, ...], as_json: bool, config_path: Path | None) -> No
     missing = [p for p in paths if not p.exists()]
     if missing:
         _usage_error(f"no such file or folder: {missing[0]}")
-    scanner = Scanner(config)
+    store = _open_store(config, db_url, required=False)
+    try:
+        _scan_paths(paths, as_json, Scanner(config, knowledge=store))
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _scan_paths(paths: tuple[Path, ...], as_json: bool, scanner: Scanner) -> NoReturn:
     console = Console(soft_wrap=False)
     flagged = False
     try:
@@ -96,16 +127,172 @@ def _scan_input(scanner: Scanner, item: InputItem) -> ScanReport:
     return scanner.scan_bytes(item.data, item.source)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML configuration file: [organisation] domains tell outgoing mail from incoming.",
+)
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="Knowledge store: a SQLAlchemy URL or a SQLite file (default: [knowledge] url).",
+)
+@click.option(
+    "--attachments", is_flag=True, help="Read attachments' text too (slower; bodies by default)."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Processes reading messages (default: one per CPU, at most 4).",
+)
+def learn(
+    paths: tuple[Path, ...],
+    config_path: Path | None,
+    db_url: str | None,
+    attachments: bool,
+    workers: int | None,
+) -> None:
+    """Learn who the organisation writes to and about what, from its mail.
+
+    Reads .eml, .msg, mbox files, Maildir and plain folders, incoming and
+    outgoing, and stores each correspondent, thread and the cases, people and
+    identifiers their mail carried, as keyed hashes. Learning a message again
+    changes nothing.
+    """
+    from mailwarden.knowledge.learn import learn_paths
+
+    config = _load_config_or_exit(config_path)
+    if not config.organisation.domains:
+        _usage_error(
+            "learning needs the organisation's domains to tell outgoing mail from incoming: "
+            "set domains in the [organisation] section of --config"
+        )
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        _usage_error(f"no such file or folder: {missing[0]}")
+    store = _open_store(config, db_url, required=True)
+    assert store is not None
+    total = count_inputs(list(paths))
+    if workers is None:
+        workers = 1 if total is not None and total < LEARN_IN_PROCESS_BELOW else _cpus()
+    try:
+        with _progress(list(paths), "learning") as advance:
+            summary = learn_paths(
+                store,
+                list(paths),
+                config,
+                attachments=attachments,
+                workers=workers,
+                on_message=advance,
+            )
+    except InputError as exc:
+        _usage_error(str(exc))
+    except SQLAlchemyError as exc:
+        _usage_error(f"the knowledge store failed: {_first_line(exc)}")
+    finally:
+        store.close()
+    click.echo(str(summary))
+    for source in summary.unreadable_sources:
+        click.echo(f"mailwarden: unreadable, not learned: {source}", err=True)
+    sys.exit(EXIT_CLEAN)
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML configuration file.",
+)
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="Knowledge store: a SQLAlchemy URL or a SQLite file (default: [knowledge] url).",
+)
+@click.option("--person", "people", multiple=True, metavar="NAME", help="A person's name.")
+@click.option("--address", "addresses", multiple=True, metavar="ADDR", help="An e-mail address.")
+@click.option(
+    "--expired",
+    is_flag=True,
+    help="Everything not seen for [knowledge] retention_days (imports are kept).",
+)
+def forget(
+    config_path: Path | None,
+    db_url: str | None,
+    people: tuple[str, ...],
+    addresses: tuple[str, ...],
+    expired: bool,
+) -> None:
+    """Delete what the knowledge store holds about a person or an address, or what is old."""
+    if not (people or addresses or expired):
+        _usage_error("forget what? give --person NAME, --address ADDR or --expired")
+    config = _load_config_or_exit(config_path)
+    store = _open_store(config, db_url, required=True)
+    assert store is not None
+    try:
+        for name in people:
+            click.echo(f"forgot the person {name!r}: {store.forget_person(name)}")
+        for address in addresses:
+            click.echo(f"forgot {address}: {store.forget_correspondent(address)}")
+        if expired:
+            days = config.knowledge.retention_days
+            click.echo(f"forgot what was not seen for {days} days: {store.forget_expired()}")
+    except SQLAlchemyError as exc:
+        _usage_error(f"the knowledge store failed: {_first_line(exc)}")
+    finally:
+        store.close()
+    sys.exit(EXIT_CLEAN)
+
+
+def _open_store(config: Config, db_url: str | None, required: bool) -> KnowledgeStore | None:
+    """The store named by --db or the config, opened (and migrated); None when neither
+    names one and it is optional. Any failure is a usage error: one line, exit 2."""
+    url = (db_url or config.knowledge.url).strip()
+    if not url:
+        if required:
+            _usage_error("no knowledge store: give --db URL or set url in the [knowledge] section")
+        return None
+    from mailwarden.knowledge.features import Keyer
+    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
+    from mailwarden.knowledge.store import KnowledgeStore, StoreError
+
+    try:
+        keyer = Keyer(load_or_create_key(config.knowledge.key_file))
+        return KnowledgeStore.open(
+            url,
+            keyer,
+            config.organisation.domains,
+            lookalike_max_distance=config.recipients.lookalike_max_distance,
+            retention_days=config.knowledge.retention_days,
+        )
+    except (KeyFileError, StoreError) as exc:
+        _usage_error(str(exc))
+
+
+def _cpus() -> int:
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 @contextmanager
-def _progress(paths: list[Path]) -> Iterator[Callable[[], None]]:
+def _progress(paths: list[Path], label: str = "scanning") -> Iterator[Callable[[], None]]:
     total = count_inputs(paths)
     stderr = Console(stderr=True)
     if not stderr.is_terminal or (total is not None and total < PROGRESS_THRESHOLD):
         yield lambda: None
         return
-    columns = [TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=stderr, transient=True) as progress:
-        task = progress.add_task("scan", total=total)
+        task = progress.add_task(label, total=total)
         yield lambda: progress.advance(task)
 
 
@@ -117,7 +304,7 @@ def _load_config_or_exit(path: Path | None) -> Config:
     raise AssertionError("unreachable")
 
 
-def _usage_error(message: str) -> None:
+def _usage_error(message: str) -> NoReturn:
     click.echo(f"mailwarden: {message}", err=True)
     sys.exit(EXIT_USAGE)
 

@@ -827,14 +827,14 @@ class KnowledgeStore:
                     FeatureKeyRow.imported.is_(False), FeatureKeyRow.last_seen < cutoff
                 )
             ).scalars()
-            rows.update(_delete_keys(conn, list(expired_keys)))
+            _add_counts(rows, _delete_keys(conn, list(expired_keys)))
             expired = conn.execute(
                 select(CorrespondentRow.id).where(
                     CorrespondentRow.in_directory.is_(False), CorrespondentRow.last_seen < cutoff
                 )
             ).scalars()
-            rows["correspondents"] = _delete_correspondents(conn, list(expired))["correspondents"]
-        return Forgotten({name: count for name, count in rows.items()})
+            _add_counts(rows, _delete_correspondents(conn, list(expired)))
+        return Forgotten(rows)
 
     def stats(self) -> StoreStats:
         """How much the store holds."""
@@ -1320,6 +1320,11 @@ def _delete_correspondents(conn: Connection, ids: Sequence[int]) -> dict[str, in
             conn.execute(delete(CorrespondentRow).where(CorrespondentRow.id.in_(chunk)))
         )
     return rows
+
+
+def _add_counts(into: dict[str, int], more: Mapping[str, int]) -> None:
+    for table, count in more.items():
+        into[table] = into.get(table, 0) + count
 
 
 def _count(result: Any) -> int:
