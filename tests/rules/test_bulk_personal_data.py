@@ -137,3 +137,32 @@ def test_a_daily_list_of_cases_a_third_of_them_the_councils_goes_to_its_mash() -
     )
     subject = judge(replace(daily, to=("parent.rep@gmail.com",)), world, five)
     assert RULE.check(subject, to(subject, "parent.rep@gmail.com")) is not None
+
+
+def test_the_whole_export_sent_in_answer_about_one_family_is_not_a_list_for_the_council() -> None:
+    world = town().contact("sw@northshire.gov.uk", "Sam Ward")
+    refs = [f"AB/25/05{n:02d}" for n in range(len(PUPILS))]
+    for ref, (name, dob) in zip(refs, PUPILS, strict=True):
+        world.case(ref, people=[name], identifiers=[dob], discussed_with=["sw@northshire.gov.uk"])
+    rows = "\n".join(f"{ref}\t{name}\t{dob}" for ref, (name, dob) in zip(refs, PUPILS, strict=True))
+    export = Mail(
+        to=("sw@northshire.gov.uk",),
+        subject="AB/25/0500 the Marsh family",
+        body="Sam,\n\nThe export is attached.",
+        cases=("AB/25/0500",),
+        attachments=(Attachment("export.xlsx", rows, tuple(n for n, _ in PUPILS), tuple(refs)),),
+        found=tuple(
+            finding(FindingType.DATE_OF_BIRTH, dob, "attachment:export.xlsx") for _, dob in PUPILS
+        ),
+    )
+    subject = judge(export, world)
+    assert RULE.check(subject, to(subject, "sw@northshire.gov.uk")) is None, (
+        "every child is on the social worker's own cases"
+    )
+    others = town().contact("sw@northshire.gov.uk", "Sam Ward")
+    for ref, (name, dob) in zip(refs, PUPILS, strict=True):
+        others.case(ref, people=[name], identifiers=[dob], discussed_with=["sw2@northshire.gov.uk"])
+    others.case(refs[0], discussed_with=["sw@northshire.gov.uk"])
+    subject = judge(export, others)
+    reason = RULE.check(subject, to(subject, "sw@northshire.gov.uk"))
+    assert reason is not None, "one family asked about, the council's whole caseload sent"

@@ -259,6 +259,31 @@ def test_a_name_many_outside_parties_have_discussed_belongs_to_no_one() -> None:
     assert RULE.check(judge(mention, narrower), to(subject, "j.smith@example.net")) is not None
 
 
+def test_a_date_of_birth_another_child_shares_ties_the_message_to_no_one() -> None:
+    world = town().case(
+        "AB/25/0220", identifiers=["11/11/2017"], discussed_with=["office@oakwood.sch.uk"]
+    )
+    report = Mail(
+        to=("Greenfield Safeguarding Team <safeguarding@greenfield.sch.uk>",),
+        body="Ellie Marsh (born 11/11/2017) was spoken to about AB/25/0093.",
+        people=("Ellie Marsh",),
+        cases=("AB/25/0093",),
+        identifiers=((FindingType.DATE_OF_BIRTH, "11/11/2017"),),
+    )
+    subject = judge(report, world)
+    assert RULE.check(subject, to(subject, "safeguarding@greenfield.sch.uk")) is None
+    nhs = replace(
+        report,
+        body="Ellie Marsh (NHS 485 777 3457) was spoken to about AB/25/0093.",
+        identifiers=((FindingType.UK_NHS, "485 777 3457"),),
+    )
+    world.case("AB/25/0220", identifiers=["485 777 3457"], discussed_with=["office@oakwood.sch.uk"])
+    subject = judge(nhs, world)
+    assert RULE.check(subject, to(subject, "safeguarding@greenfield.sch.uk")) is not None, (
+        "an NHS number is one person's"
+    )
+
+
 def test_a_private_address_on_the_same_webmail_is_not_the_same_household() -> None:
     victim = Mail(
         to=("Dan Price <dan.price@btinternet.com>",),

@@ -167,11 +167,6 @@ class Standing:
             return True
         return history is not None and bool(history.cases & self.cases)
 
-    def organisation_has(self, key: str, history: KeyHistory | None) -> bool:
-        if key in self.organisation_cases:
-            return True
-        return history is not None and bool(history.cases & self.organisation_cases)
-
 
 def standing(subject: RuleInput, recipient: Recipient, knowledge: Knowledge) -> Standing:
     address = recipient.mailbox.address
@@ -204,14 +199,21 @@ LIST_CASES = 3
 
 def list_for(subject: RuleInput, knowledge: Knowledge, mine: Standing) -> bool:
     """The message is a list of cases, and at least a third of them are the recipient's or
-    its organisation's: the list an agency receives, not a slip."""
-    cases = {
-        f.key
-        for f in subject.features.of_kind(FeatureKind.CASE)
-        if knowledge.history(f.key) is not None
-    }
+    its organisation's: the list an agency receives, not a slip. A message about one or two
+    cases (in its subject and body, or its thread) with many more attached is not a list but
+    an over-share: the whole export sent to answer a question about one family."""
+    known = [f for f in subject.features.of_kind(FeatureKind.CASE) if knowledge.history(f.key)]
+    cases = {f.key for f in known}
+    if len(cases) < LIST_CASES:
+        return False
+    about = {f.key for f in known if outside_attachments(f)}
+    thread = knowledge.thread
+    if thread is not None:
+        about |= thread.cases
+    if 0 < len(about) < LIST_CASES:
+        return False
     ours = cases & (mine.cases | mine.organisation_cases)
-    return len(cases) >= LIST_CASES and 3 * len(ours) >= len(cases)
+    return 3 * len(ours) >= len(cases)
 
 
 # --- the recipient's own name ----------------------------------------------------------
@@ -238,13 +240,27 @@ def is_own_name(text: str, names: Sequence[str]) -> bool:
     return len(words) >= 2 and any(words <= _name_words(n) for n in names)
 
 
+_DATE = re.compile(
+    r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{2,4}"
+    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{2,4}"
+)
+
+
+def is_shared_value(feature: Feature) -> bool:
+    """An identifier many people have (a date of birth: a class of thirty shares a few), so it
+    ties a message to no one by itself."""
+    return feature.kind is FeatureKind.IDENTIFIER and bool(_DATE.fullmatch(feature.label.strip()))
+
+
 def about_others(subject: RuleInput, recipient: Recipient) -> tuple[Feature, ...]:
-    """The message's cases, people and identifiers, less the recipient's own name."""
+    """The message's cases, people and identifiers that say whom it is about, less the
+    recipient's own name and values many people share (dates of birth)."""
     names = names_of(subject, recipient)
     return tuple(
         f
         for f in subject.features.of_kind(*KEY_KINDS)
         if not (f.kind is FeatureKind.PERSON and is_own_name(f.label, names))
+        and not is_shared_value(f)
     )
 
 

@@ -5,8 +5,8 @@ People are counted by what tells them apart: their distinct names, or their
 distinct dates of birth, NHS or National Insurance numbers, whichever shows
 more (a row of name and date of birth is one person, not two). The
 recipient's own name is not someone else's data, and with a store, people
-the recipient or its organisation already has, or whose cases they are on
-(the school's own pupils sent back to the school), are not counted either,
+the recipient already has, or whose cases it is on (the school's own pupils
+sent back to the school), are not counted either,
 and a list of cases a good part of which are the recipient's organisation's
 is the list that agency receives (the council's MASH daily list). Works
 without a store.
@@ -85,7 +85,7 @@ class BulkPersonalData:
 
 
 def _theirs(subject: RuleInput, finding: Finding, mine: Standing) -> bool:
-    """With a store: the recipient (or its organisation) already has this person or case."""
+    """With a store: the recipient already has this person, or is on their case."""
     knowledge = subject.knowledge
     if knowledge is None:
         return False
@@ -96,11 +96,7 @@ def _theirs(subject: RuleInput, finding: Finding, mine: Standing) -> bool:
     history = knowledge.history(key) if key else None
     if history is None or key is None:
         return False
-    return (
-        associated(history, mine.address, knowledge)
-        or mine.belongs(key, history)
-        or mine.organisation_has(key, history)
-    )
+    return associated(history, mine.address, knowledge) or mine.belongs(key, history)
 
 
 def _keys(subject: RuleInput) -> dict[tuple[FeatureKind, str], str]:
