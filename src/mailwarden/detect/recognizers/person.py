@@ -403,12 +403,12 @@ class PersonRecognizer:
         chunked = [list(_chunks(text)) for text in texts]
         flat = [(t, offset, chunk) for t, chunks in enumerate(chunked) for offset, chunk in chunks]
         verdicts = [_verdicts(chunk.translate(nlp.DIGITS_AS_ZERO)) for _, _, chunk in flat]
-        asking = [
-            i
-            for i, found in enumerate(verdicts)
-            if self.use_model and any(v.rule in ASK_MODEL for v in found)
-        ]
-        answers = dict(zip(asking, nlp.entities([flat[i][2] for i in asking]), strict=True))
+        asking = [i for i, found in enumerate(verdicts) if any(v.rule in ASK_MODEL for v in found)]
+        answers = (
+            dict(zip(asking, nlp.entities([flat[i][2] for i in asking]), strict=True))
+            if self.use_model
+            else {}  # the model is never loaded
+        )
         taken = _organisation_words(v for found in verdicts for v in found)
         results: list[list[Match]] = [list(_labelled(text)) for text in texts]
         for index, (text_index, offset, _) in enumerate(flat):
