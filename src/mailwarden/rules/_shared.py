@@ -5,10 +5,13 @@ Private to `rules/`: a rule module imports from here; nothing else should.
 
 A recipient *belongs with* a key (a case, a person, an identifier, a file) when
 the snapshot shows it: the address sent or received mail carrying it, an
-imported case list allows it, someone at the same organisation's domain has
-(personal and shared domains such as gmail.com or nhs.net never count as one
-organisation), it took part in the thread that carried it, or the key belongs
-to a case the recipient belongs with.
+imported case list allows it, it took part in the thread that carried it, it
+is named as a person in the key's case (`Knowledge.named`), or the key belongs
+to a case the recipient belongs with. An address the organisation has never
+exchanged mail with also belongs where someone at its organisation's domain
+does (the newly allocated social worker); one with mail of its own does not
+(the wrong colleague picked by autocomplete). Personal and shared domains
+(gmail.com, nhs.net) are never one organisation.
 """
 
 from __future__ import annotations
