@@ -1,4 +1,11 @@
-"""Personal or sensitive data addressed outside the organisation: ask the sender to confirm."""
+"""Personal or sensitive data addressed outside the organisation: ask the sender to confirm.
+
+The content-only default, for scans without a knowledge store. With a store the
+recipient rules know who belongs with what, and asking about every outside
+message would cry wolf on the organisation's ordinary work (87% false alarms in
+bench/misdirection.py), so this rule stands down and `first_time_external`
+asks about the outside addresses nobody knows.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +25,12 @@ _SUMMARY_ORDER = (
 
 class SensitiveToExternal:
     name = "sensitive_to_external"
-    description = "Personal or sensitive data is going to a recipient outside the organisation."
+    description = "Without a knowledge store: personal data going outside the organisation."
     severity = Verdict.CONFIRM
 
     def check(self, subject: RuleInput, recipient: Recipient) -> Reason | None:
+        if subject.knowledge is not None:
+            return None
         if not recipient.mailbox.is_valid or subject.is_internal(recipient.mailbox.domain):
             return None
         sensitive = [f for f in subject.findings if f.type in PERSONAL_DATA_TYPES]
