@@ -169,6 +169,8 @@ class ThreadRow(Base):
     __tablename__ = "threads"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    origin: Mapped[str] = mapped_column(String(DIGEST_LENGTH), unique=True)
+    """The digest of the message that began it (as the store learned it)."""
     subject_key: Mapped[str] = mapped_column(String(KEY_LENGTH), index=True)
     """The normalised subject ("Re: Fwd:" and case dropped), keyed: subjects name people."""
     first_date: Mapped[datetime] = mapped_column(DateTime(timezone=True))

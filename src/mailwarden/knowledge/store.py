@@ -21,11 +21,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from importlib.resources import files
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from rapidfuzz.distance import Levenshtein
@@ -90,6 +91,10 @@ DISPLAY_NAME_LENGTH = 200
 SQLITE_CACHE_KIB = 64 * 1024
 """SQLite's page cache per connection: keys are hashes, so index pages are touched at
 random, and the default 2 MB cache makes a large store's writes go to disk."""
+SQLITE_CHECKPOINT_PAGES = 16384
+"""Pages (64 MB) the write-ahead log may grow to before it is copied into the database:
+a batch of learning touches index pages all over, and copying them less often copies
+each page once for many batches."""
 _IN_CHUNK = 500
 """Values per IN (...) list: well under every database's limit on bound parameters."""
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|vs|tr|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
@@ -194,6 +199,7 @@ class KnowledgeStore:
         self.internal_domains = tuple(d.lower().lstrip("@") for d in internal_domains)
         self.lookalike_max_distance = lookalike_max_distance
         self.retention_days = retention_days
+        self._internal: dict[str, bool] = {}
 
     @classmethod
     def open(
@@ -235,7 +241,11 @@ class KnowledgeStore:
 
     def is_internal(self, address: str) -> bool:
         domain = address.rpartition("@")[2].lower()
-        return any(domain == d or domain.endswith("." + d) for d in self.internal_domains)
+        internal = self._internal.get(domain)
+        if internal is None:
+            internal = any(domain == d or domain.endswith("." + d) for d in self.internal_domains)
+            self._internal[domain] = internal
+        return internal
 
     def direction_of(self, message: Message) -> Direction:
         """Outgoing when the sender's domain is one of the organisation's, else incoming."""
@@ -466,19 +476,23 @@ class KnowledgeStore:
             else:
                 dates = [fresh[i].date for i in members]
                 first = fresh[min(members)]
-                row = {"subject_key": first.subject_key, "first_date": min(dates)}
-                row["last_date"] = max(dates)
+                row: dict[str, Any] = {
+                    "origin": first.digest,
+                    "subject_key": first.subject_key,
+                    "first_date": min(dates),
+                    "last_date": max(dates),
+                }
                 new_threads.append((component, row))
         if new_threads:
-            created = conn.execute(
-                insert(ThreadRow).returning(ThreadRow.id, sort_by_parameter_order=True),
-                [row for _, row in new_threads],
-            ).scalars()
-            new_ids = dict(zip((c for c, _ in new_threads), created, strict=True))
-            for component, members in components.items():
-                if component in new_ids:
-                    for index in members:
-                        thread_for[index] = new_ids[component]
+            # One executemany, then the ids by origin: RETURNING in parameter order would
+            # be one statement per row on SQLite.
+            _execute_many(conn, insert(ThreadRow), [row for _, row in new_threads])
+            created = _ids_by(
+                conn, ThreadRow.origin, ThreadRow.id, [r["origin"] for _, r in new_threads]
+            )
+            for component, row in new_threads:
+                for index in components[component]:
+                    thread_for[index] = created[row["origin"]]
         self._extend_threads(conn, fresh, thread_for, ids, now)
 
     def _extend_threads(
@@ -500,13 +514,13 @@ class KnowledgeStore:
             }
             for index, item in enumerate(fresh)
         ]
-        message_ids = conn.execute(
-            insert(LearnedMessageRow).returning(LearnedMessageRow.id, sort_by_parameter_order=True),
-            message_rows,
-        ).scalars()
+        _execute_many(conn, insert(LearnedMessageRow), message_rows)
+        message_ids = _ids_by(
+            conn, LearnedMessageRow.digest, LearnedMessageRow.id, [item.digest for item in fresh]
+        )
         references = [
-            {"message_id": mid, "referenced_digest": digest}
-            for mid, item in zip(message_ids, fresh, strict=True)
+            {"message_id": message_ids[item.digest], "referenced_digest": digest}
+            for item in fresh
             for digest in item.references
         ]
         _execute_many(conn, insert(MessageReferenceRow), references)
@@ -905,6 +919,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout = 30000")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
     if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
         cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
@@ -1141,6 +1156,15 @@ def _threads_referencing(conn: Connection, digests: Sequence[str]) -> dict[str, 
     return found
 
 
+def _ids_by(conn: Connection, column: Any, id_column: Any, values: Sequence[str]) -> dict[str, int]:
+    """The ids of rows by a unique column's values."""
+    return {
+        value: row_id
+        for chunk in _chunked(sorted(set(values)))
+        for value, row_id in conn.execute(select(column, id_column).where(column.in_(chunk))).all()
+    }
+
+
 def _ids_of(conn: Connection, addresses: Sequence[str]) -> dict[str, int]:
     return {
         address: cid
@@ -1214,18 +1238,20 @@ def _execute_many(conn: Connection, statement: Any, rows: Sequence[dict[str, Any
     compiled = statement.compile(dialect=dialect, column_keys=keys)
     columns = statement.table.c
     processors = {
-        key: processor
+        key: _remembering(processor)
         for key in keys
         if (processor := columns[key].type.dialect_impl(dialect).bind_processor(dialect))
     }
     if compiled.positional:
-        order = compiled.positiontup
-        parameters: list[Any] = [
-            tuple(
-                processors[name](row[name]) if name in processors else row[name] for name in order
-            )
-            for row in rows
-        ]
+        order = list(compiled.positiontup)
+        pick = itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
+        convert = [(i, processors[name]) for i, name in enumerate(order) if name in processors]
+        parameters: list[Any] = []
+        for row in rows:
+            values = list(pick(row))
+            for i, processor in convert:
+                values[i] = processor(values[i])
+            parameters.append(tuple(values))
     else:
         parameters = [
             {k: processors[k](v) if k in processors else v for k, v in row.items()} for row in rows
@@ -1320,6 +1346,22 @@ def _delete_correspondents(conn: Connection, ids: Sequence[int]) -> dict[str, in
             conn.execute(delete(CorrespondentRow).where(CorrespondentRow.id.in_(chunk)))
         )
     return rows
+
+
+def _remembering(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A bind processor that converts each distinct value once (a batch's dates repeat)."""
+    done: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return done[value]
+        except KeyError:
+            done[value] = converted = processor(value)
+            return converted
+        except TypeError:  # unhashable: convert every time
+            return processor(value)
+
+    return convert
 
 
 def _add_counts(into: dict[str, int], more: Mapping[str, int]) -> None:

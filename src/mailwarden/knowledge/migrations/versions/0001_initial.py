@@ -66,10 +66,12 @@ def upgrade() -> None:
     op.create_table(
         "threads",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("origin", sa.String(length=64), nullable=False),
         sa.Column("subject_key", sa.String(length=32), nullable=False),
         sa.Column("first_date", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_date", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_threads")),
+        sa.UniqueConstraint("origin", name=op.f("uq_threads_origin")),
     )
     op.create_index(op.f("ix_threads_last_date"), "threads", ["last_date"], unique=False)
     op.create_index(op.f("ix_threads_subject_key"), "threads", ["subject_key"], unique=False)
