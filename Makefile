@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit bench clean
+.PHONY: setup demo test lint typecheck unit bench clean postgresql
 
 setup: $(STAMP)
 
@@ -29,8 +29,17 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-unit: setup
+unit: setup postgresql
 	$(BIN)/pytest
+
+# The knowledge store's tests start a private PostgreSQL server (tests/knowledge/conftest.py);
+# Debian keeps its binaries in /usr/lib/postgresql/*/bin. Installed when missing and we are root;
+# otherwise those tests are skipped, except in CI, where they must run.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else echo "PostgreSQL is not installed: its tests will be skipped (apt-get install postgresql)"; fi
 
 test: lint typecheck unit
 
