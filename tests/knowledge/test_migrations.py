@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -60,9 +62,26 @@ def test_opening_again_keeps_what_was_stored(database_url: str, keyer: Keyer) ->
         assert store.stats().directory_entries == 1
 
 
-def test_the_migrations_ship_inside_the_package() -> None:
+def test_every_migration_file_is_package_data_so_it_installs() -> None:
+    """`KnowledgeStore.open` runs the migrations from the installed package, not the repo."""
+    root = Path(__file__).resolve().parents[2]
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["mailwarden"]
+    package = root / "src" / "mailwarden"
     location = Path(migrations_location())
-    assert (location / "env.py").is_file()
-    assert (location / "versions" / "0001_initial.py").is_file()
-    package_data = Path(__file__).parents[2] / "pyproject.toml"
-    assert "knowledge/migrations/versions/*.py" in package_data.read_text()
+    files = [
+        f.relative_to(package).as_posix()
+        for f in location.rglob("*")
+        if f.is_file() and "__pycache__" not in f.parts
+    ]
+    assert {"knowledge/migrations/env.py", "knowledge/migrations/versions/0001_initial.py"} <= set(
+        files
+    )
+    unshipped = [f for f in files if not any(_globbed(f, p) for p in patterns)]
+    assert unshipped == []
+
+
+def _globbed(path: str, pattern: str) -> bool:
+    """As setuptools globs package data: `*` stays inside one folder."""
+    parts, wanted = path.split("/"), pattern.split("/")
+    return len(parts) == len(wanted) and all(map(fnmatch, parts, wanted))
