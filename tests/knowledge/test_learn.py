@@ -209,6 +209,32 @@ def test_forget_a_person_and_an_address_from_the_command_line(
         assert store.stats().correspondents == 2  # the officer and the school
 
 
+def test_the_store_named_in_the_config_serves_learn_and_scan_without_db(
+    tmp_path: Path, archive: tuple[Path, Path]
+) -> None:
+    config = tmp_path / "org.toml"
+    config.write_text(
+        f'[organisation]\ndomains = ["{DOMAIN}"]\n\n[knowledge]\nurl = "sqlite:///{tmp_path}/k.db"\n'
+    )
+    wrong = tmp_path / "wrong.eml"
+    wrong.write_text(WRONG_REPLY)
+
+    learned = run(
+        "learn", "--config", str(config), "--workers", "1", *map(str, archive), cwd=tmp_path
+    )
+    scanned = run("scan", "--json", "--config", str(config), str(wrong), cwd=tmp_path)
+
+    assert learned.stdout == "learned 4 messages, 0 already learned, 0 unreadable\n"
+    assert (tmp_path / "k.db").is_file() and (tmp_path / "mailwarden.key").is_file()
+    assert scanned.returncode in (0, 1) and json.loads(scanned.stdout)["errors"] == []
+    storeless = tmp_path / "storeless.toml"
+    storeless.write_text(f'[organisation]\ndomains = ["{DOMAIN}"]\n')
+    unjudged = run("scan", "--json", "--config", str(storeless), str(wrong), cwd=tmp_path)
+    assert _rules_for(json.loads(scanned.stdout), PATEL) != _rules_for(
+        json.loads(unjudged.stdout), PATEL
+    )
+
+
 def test_an_unreadable_message_is_counted_and_named_and_the_rest_learned(
     tmp_path: Path, config_file: Path
 ) -> None:
