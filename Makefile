@@ -18,9 +18,13 @@ $(STAMP): pyproject.toml requirements/model.txt
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+DEMO_DB = sqlite:///demo/knowledge.db
+
 demo: setup
-	@echo "== mailwarden scan demo/messages (the seed case first) =="
-	-$(BIN)/mailwarden scan --config demo/config.toml demo/messages
+	@echo "== mailwarden learn demo/history.mbox: what the organisation's mail already shows =="
+	$(BIN)/mailwarden learn --config demo/config.toml --db $(DEMO_DB) demo/history.mbox
+	@echo "== mailwarden scan demo/messages: each recipient judged (the seed case first) =="
+	-$(BIN)/mailwarden scan --config demo/config.toml --db $(DEMO_DB) demo/messages
 
 lint: setup
 	$(BIN)/ruff check src tests bench
