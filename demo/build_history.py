@@ -9,9 +9,9 @@ Run from the repository root: .venv/bin/python demo/build_history.py
 from __future__ import annotations
 
 import mailbox
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import UTC, datetime
 from pathlib import Path
 
 HISTORY = Path(__file__).resolve().parent / "history.mbox"
