@@ -56,3 +56,16 @@ def test_maildir_and_plain_folders(tmp_path: Path) -> None:
 def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         list(iter_inputs([tmp_path / "nope.eml"]))
+
+
+def test_mbox_is_streamed_with_the_same_messages_as_the_stdlib_reads(tmp_path: Path) -> None:
+    path = tmp_path / "archive.mbox"
+    box = mailbox.mbox(path)
+    bodies = [b"first\n\nFrom the start, a quoted line\n", b"second\n", b"third, no newline"]
+    for n, body in enumerate(bodies):
+        box.add(f"From: a@example.org\nSubject: {n}\n\n".encode() + body)
+    box.close()
+    stdlib = [mailbox.mbox(path).get_bytes(key) for key in mailbox.mbox(path).iterkeys()]
+    assert b"\n>From the start" in stdlib[0]  # the stdlib leaves its own quoting in
+    expected = [data.replace(b"\n>From ", b"\nFrom ") for data in stdlib]
+    assert [item.data for item in iter_inputs([path])] == expected

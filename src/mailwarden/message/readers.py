@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mailbox
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -66,16 +67,45 @@ def count_inputs(paths: list[Path]) -> int | None:
 
 def _iter_file(path: Path) -> Iterator[InputItem]:
     if _looks_like_mbox(path):
-        box = mailbox.mbox(path, create=False)
-        try:
-            for index, key in enumerate(box.iterkeys()):
-                yield InputItem(f"{path}#{index}", box.get_bytes(key), InputFormat.RFC822, index)
-        finally:
-            box.close()
+        for index, data in enumerate(iter_mbox(path)):
+            yield InputItem(f"{path}#{index}", data, InputFormat.RFC822, index)
         return
     data = path.read_bytes()
     kind = InputFormat.OUTLOOK_MSG if data.startswith(OLE_MAGIC) else InputFormat.RFC822
     yield InputItem(str(path), data, kind)
+
+
+def iter_mbox(path: Path) -> Iterator[bytes]:
+    """Each message of an mbox file, read in one pass, one message in memory at a time.
+
+    The stdlib's `mailbox.mbox` first indexes the whole file, which grows with the
+    archive; a 10 GB export must stream. A message starts at a "From " line at the
+    start of the file or after a blank line; its own "From " line is dropped and
+    ">From " quoting (mboxrd) is undone, as `mailbox` does.
+    """
+    lines: list[bytes] = []
+    previous_blank = True
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.startswith(b"From ") and previous_blank:
+                if lines:
+                    yield _mbox_message(lines)
+                lines = []
+                previous_blank = False
+                continue
+            lines.append(line)
+            previous_blank = line in (b"\n", b"\r\n")
+    if lines:
+        yield _mbox_message(lines)
+
+
+def _mbox_message(lines: list[bytes]) -> bytes:
+    if lines and lines[-1] in (b"\n", b"\r\n"):
+        lines = lines[:-1]  # the blank line that separates it from the next "From " line
+    return b"".join(_MBOXRD_QUOTED.sub(rb"\1", line) for line in lines)
+
+
+_MBOXRD_QUOTED = re.compile(rb"^>(>*From )")
 
 
 def _iter_folder(path: Path) -> Iterator[InputItem]:
