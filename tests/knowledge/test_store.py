@@ -396,6 +396,22 @@ def test_a_case_list_allows_its_addresses_for_the_case_and_its_people(
     assert store.stats().cases == 2
 
 
+def test_a_person_in_a_case_written_to_for_the_first_time_is_named_as_that_person(
+    scanner: Scanner, store: KnowledgeStore
+) -> None:
+    """The victim who reported by phone: a new address, but her name is in the case list."""
+    store.add_cases([CaseRecord("AB/25/0093", people=("Sarah Marsh",), allowed=(SCHOOL,))])
+    first_email = (
+        f"From: PC Jane Holloway <{HOLLOWAY}>\nTo: Sarah Marsh <sarah.m1985@outlook.com>\n"
+        "Cc: Tom Stranger <t.stranger@example.org>\nSubject: Your report\n\nDear Mrs Marsh,\n"
+    )
+    known = snapshot(scanner, store, first_email)
+    [sarah] = known.named["sarah.m1985@outlook.com"]
+    assert sarah.key == key(store, FeatureKind.PERSON, "Sarah Marsh")
+    assert key(store, FeatureKind.CASE, "AB/25/0093") in sarah.cases
+    assert "t.stranger@example.org" not in known.named
+
+
 def test_directory_entries_are_known_contacts_with_their_organisation(
     scanner: Scanner, store: KnowledgeStore
 ) -> None:

@@ -721,7 +721,37 @@ class KnowledgeStore:
                 )
             ]
             similar = self._similar(conn, unknown)
-        return Knowledge(correspondents, history, thread, similar)
+            named = self._named(conn, message, correspondents, list(ids.values()))
+        return Knowledge(correspondents, history, thread, similar, named)
+
+    def _named(
+        self,
+        conn: Connection,
+        message: Message,
+        correspondents: Mapping[str, Correspondent],
+        own_ids: Sequence[int],
+    ) -> dict[str, tuple[KeyHistory, ...]]:
+        """Each recipient's names (in this header, or known for the address) that are people
+        the store has a history for: the victim written to for the first time is in her case."""
+        names_by_key: dict[str, set[str]] = defaultdict(set)
+        for recipient in message.recipients:
+            if not recipient.mailbox.is_valid:
+                continue
+            address = recipient.mailbox.address.lower()
+            known = correspondents.get(address)
+            names = {recipient.mailbox.display_name, *(known.display_names if known else ())}
+            for name in names:
+                normalised = normalise(FeatureKind.PERSON, name)
+                if len(normalised.split()) >= 2:  # as features_of: a first name alone is no one
+                    names_by_key[self.keyer.key(FeatureKind.PERSON, normalised)].add(address)
+        if not names_by_key:
+            return {}
+        histories = _key_history(conn, sorted(names_by_key), own_ids)
+        named: dict[str, list[KeyHistory]] = defaultdict(list)
+        for key, history in histories.items():
+            for address in names_by_key[key]:
+                named[address].append(history)
+        return {address: tuple(found) for address, found in named.items()}
 
     def _similar(
         self, conn: Connection, unknown: Sequence[Address]
