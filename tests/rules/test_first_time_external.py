@@ -132,3 +132,28 @@ def test_a_new_colleague_is_trusted() -> None:
 def test_without_a_store_the_rule_says_nothing() -> None:
     subject = judge(replace(PUPILS, to=("new.person@gmail.com",)))
     assert RULE.check(subject, to(subject, "new.person@gmail.com")) is None
+
+
+def test_a_victims_own_new_case_by_first_email_passes_but_a_known_case_to_a_stranger_does_not() -> (
+    None
+):
+    """Reported by phone today: a new case reference and her car's registration, nothing else."""
+    own_new_case = Mail(
+        to=("Sophie Khan <sophie.khan@gmail.com>",),
+        subject="Your report - crime reference AB/25/6023",
+        body="Dear Ms Khan, your report about your car, MA19 XKT, is recorded as AB/25/6023.",
+        cases=("AB/25/6023",),
+        found=(finding(FindingType.UK_VEHICLE_REG, "MA19 XKT"),),
+    )
+    subject = judge(own_new_case, town())
+    assert RULE.check(subject, to(subject, "sophie.khan@gmail.com")) is None
+
+    known_case = replace(own_new_case, cases=("AB/25/0093",), subject="Update AB/25/0093")
+    stranger = judge(known_case, town())
+    assert RULE.check(stranger, to(stranger, "sophie.khan@gmail.com")) is not None
+
+    with_a_name = replace(
+        own_new_case, body=own_new_case.body + " Tom Briggs was seen.", people=("Tom Briggs",)
+    )
+    named = judge(with_a_name, town())
+    assert RULE.check(named, to(named, "sophie.khan@gmail.com")) is not None

@@ -8,11 +8,18 @@ a person in one of them (`Knowledge.named`: the victim who reported by phone,
 written to for the first time about her own case). A partner organisation's
 domain (`recipients.partner_domains`) vouches for its new staff. The
 recipient's own name is not someone else's personal data.
+
+A brand-new matter is not asked about either: when the store has never seen any
+of the message's cases, people or identifiers, and what it carries is only
+references and identifiers (no one else's name, no child, no special-category or
+offence detail), it is the recipient's own new case: the officer's first e-mail
+to a victim who reported by phone. Asking there made every such first contact a
+false alarm (bench/misdirection.py).
 """
 
 from __future__ import annotations
 
-from mailwarden.detect.finding import PERSONAL_DATA_TYPES, FindingType
+from mailwarden.detect.finding import PERSONAL_DATA_TYPES, Finding, FindingType
 from mailwarden.message.model import Recipient
 from mailwarden.rules._shared import (
     is_external,
@@ -48,7 +55,7 @@ class FirstTimeExternal:
             if f.type in PERSONAL_DATA_TYPES
             and not (f.type is FindingType.PERSON and is_own_name(f.text, names))
         ]
-        if not personal:
+        if not personal or _own_new_matter(subject, personal):
             return None
         return Reason(
             rule=self.name,
@@ -59,6 +66,31 @@ class FirstTimeExternal:
             ),
             evidence=(address, *list(dict.fromkeys(f.text for f in personal))[:10]),
         )
+
+
+_NOT_OWN_DETAILS = frozenset(
+    {
+        FindingType.PERSON,
+        FindingType.CHILD,
+        FindingType.SPECIAL_CATEGORY,
+        FindingType.CRIMINAL_OFFENCE,
+        FindingType.KNOWN_RECORD,
+    }
+)
+"""Findings that speak of other people or of sensitive matters, not just a case's numbers."""
+
+
+def _own_new_matter(subject: RuleInput, personal: list[Finding]) -> bool:
+    """Nothing of the message is known to the store, and it carries only references and
+    identifiers: a new matter of the recipient's own."""
+    knowledge = subject.knowledge
+    if knowledge is None or any(f.type in _NOT_OWN_DETAILS for f in personal):
+        return False
+    return not any(
+        (history := knowledge.history(key)) is not None
+        and (history.correspondents or history.cases or history.allowed)
+        for key in subject.features.keys
+    )
 
 
 RULE = FirstTimeExternal()
