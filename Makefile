@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit bench clean postgresql
+.PHONY: setup demo test lint typecheck unit bench clean postgresql postfix
 
 setup: $(STAMP)
 
@@ -33,7 +33,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-unit: setup postgresql
+unit: setup postgresql postfix
 	$(BIN)/pytest
 
 # The knowledge store's tests start a private PostgreSQL server (tests/knowledge/conftest.py);
@@ -44,6 +44,15 @@ postgresql:
 	elif [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else echo "PostgreSQL is not installed: its tests will be skipped (apt-get install postgresql)"; fi
+
+# The gateway's tests start a private Postfix in a temporary directory (tests/gateway/conftest.py).
+# Debian's package does not start its own service here (no systemd). Installed when missing and we
+# are root; otherwise those tests are skipped, except in CI, where they must run.
+postfix:
+	@if [ -x /usr/sbin/postfix ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null; \
+	else echo "Postfix is not installed: its tests will be skipped (apt-get install postfix)"; fi
 
 test: lint typecheck unit
 

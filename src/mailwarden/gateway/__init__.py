@@ -1,0 +1,11 @@
+"""The Postfix after-queue content filter: scan, then re-inject, hold or refuse.
+
+Public API: `Reply` (the SMTP reply table), `Quarantine` and `QuarantineError`
+(durable holds), `FilterHandler` (the aiosmtpd handler).
+"""
+
+from __future__ import annotations
+
+from mailwarden.gateway.replies import Reply
+
+__all__ = ["Reply"]
