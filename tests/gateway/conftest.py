@@ -1,0 +1,180 @@
+"""The gateway's real peers: an SMTP sink (aiosmtpd) and a private Postfix in a temp dir.
+
+The Postfix fixture follows /work/shared/notes/postfix-private-instance.md:
+its own main.cf/master.cf in a temporary directory, smtpd on a loopback
+port, mailwarden's filter (an in-process aiosmtpd Controller) as its
+content_filter. In this slice the filter re-injects straight to the sink,
+not to a second Postfix listener. Skipped when Postfix is not installed,
+unless CI is set, where it must run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from mailwarden.gateway.filter import FilterHandler
+from mailwarden.gateway.quarantine import Quarantine
+from mailwarden.scan import Scanner
+
+POSTFIX = "/usr/sbin/postfix"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    content: bytes
+
+
+@dataclass
+class Sink:
+    """The next hop: keeps every message it is given."""
+
+    messages: list[Received] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+        )
+        return "250 2.0.0 OK: kept"
+
+    def wait_for(self, count: int, seconds: float = 20.0) -> list[Received]:
+        deadline = time.monotonic() + seconds
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+@pytest.fixture
+def sink() -> Iterator[tuple[Sink, int]]:
+    handler, port = Sink(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+@dataclass
+class Relay:
+    """A private Postfix with mailwarden as its content filter."""
+
+    directory: Path
+    port: int
+    sink: Sink
+    quarantine: Quarantine
+
+    def queued(self) -> str:
+        return subprocess.run(
+            ["postqueue", "-c", str(self.directory), "-p"], capture_output=True, text=True
+        ).stdout
+
+
+MAIN_CF = """\
+compatibility_level = 3.6
+queue_directory = {dir}/queue
+data_directory = {dir}/data
+maillog_file = {dir}/maillog
+maillog_file_prefixes = {dir}
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = relay.example.police.uk
+mydestination =
+relayhost = [127.0.0.1]:{sink_port}
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+alias_maps =
+alias_database =
+disable_dns_lookups = yes
+smtp_dns_support_level = disabled
+content_filter = mailwarden:[127.0.0.1]:{filter_port}
+queue_run_delay = 1s
+minimal_backoff_time = 1s
+maximum_backoff_time = 2s
+"""
+
+MASTER_EXTRA = """
+mailwarden unix  -       -       n       -       4       smtp
+  -o syslog_name=postfix/mailwarden
+  -o smtp_send_xforward_command=yes
+  -o disable_mime_output_conversion=yes
+  -o smtp_generic_maps=
+"""
+
+
+@pytest.fixture(scope="session")
+def relay(scanner: Scanner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Relay]:
+    if not Path(POSTFIX).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Postfix is not installed, and CI must run the gateway's Postfix tests")
+        pytest.skip("Postfix is not installed (apt-get install postfix, or make postfix)")
+    directory = tmp_path_factory.mktemp("postfix")
+    directory.chmod(0o755)
+    for parent in directory.parents:
+        if parent == Path("/"):
+            break
+        parent.chmod(parent.stat().st_mode | 0o011)
+    sink_handler, sink_port = Sink(), free_port()
+    sink_controller = Controller(sink_handler, hostname="127.0.0.1", port=sink_port)
+    sink_controller.start()
+    quarantine = Quarantine(directory / "quarantine")
+    filter_port = free_port()
+    filter_controller = Controller(
+        FilterHandler(scanner, quarantine, ("127.0.0.1", sink_port), timeout=30),
+        hostname="127.0.0.1",
+        port=filter_port,
+    )
+    filter_controller.start()
+    smtpd_port = free_port()
+    (directory / "main.cf").write_text(
+        MAIN_CF.format(dir=directory, sink_port=sink_port, filter_port=filter_port)
+    )
+    master = Path("/etc/postfix/master.cf").read_text()
+    master = master.replace(
+        "smtp      inet  n       -       y       -       -       smtpd",
+        f"127.0.0.1:{smtpd_port} inet  n       -       n       -       -       smtpd",
+    )
+    assert f"127.0.0.1:{smtpd_port}" in master, "unexpected /etc/postfix/master.cf"
+    (directory / "master.cf").write_text(master + MASTER_EXTRA)
+    for sub in ("queue", "data"):
+        (directory / sub).mkdir()
+    shutil.chown(directory / "data", "postfix")
+    started = subprocess.run(
+        [POSTFIX, "-c", str(directory), "start"], capture_output=True, text=True
+    )
+    if started.returncode != 0:
+        log = (directory / "maillog").read_text() if (directory / "maillog").exists() else ""
+        pytest.fail(f"postfix start failed: {started.stderr}\n{log}")
+    try:
+        _wait_listening(smtpd_port)
+        yield Relay(directory, smtpd_port, sink_handler, quarantine)
+    finally:
+        subprocess.run([POSTFIX, "-c", str(directory), "stop"], capture_output=True)
+        filter_controller.stop()
+        sink_controller.stop()
+
+
+def _wait_listening(port: int, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"Postfix did not listen on 127.0.0.1:{port}")
