@@ -26,6 +26,7 @@ from mailwarden import __version__
 from mailwarden.cli_import import import_group
 from mailwarden.config import Config, ConfigError, load_config
 from mailwarden.message.readers import InputError, InputFormat, InputItem, count_inputs, iter_inputs
+from mailwarden.policy.schema import Policy, PolicyError, default_policy, load_policy
 from mailwarden.report import ScanReport
 from mailwarden.scan import Scanner
 
@@ -65,8 +66,18 @@ main.add_command(import_group, "import")
     help="Knowledge store (a SQLAlchemy URL or a SQLite file): judge each recipient "
     "against what the organisation's mail has taught it (default: [knowledge] url).",
 )
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Policy file: the action per rule and recipient class (default: the shipped policy).",
+)
 def scan(
-    paths: tuple[Path, ...], as_json: bool, config_path: Path | None, db_url: str | None
+    paths: tuple[Path, ...],
+    as_json: bool,
+    config_path: Path | None,
+    db_url: str | None,
+    policy_path: Path | None = None,
 ) -> None:
     """Scan .eml, .msg, mbox files, Maildir or plain folders for sensitive content.
 
@@ -74,12 +85,13 @@ def scan(
     happen to each recipient's copy.
     """
     config = _load_config_or_exit(config_path)
+    policy = _load_policy_or_exit(policy_path)
     missing = [p for p in paths if not p.exists()]
     if missing:
         _usage_error(f"no such file or folder: {missing[0]}")
     store = _open_store(config, db_url, required=False)
     try:
-        _scan_paths(paths, as_json, Scanner(config, knowledge=store))
+        _scan_paths(paths, as_json, Scanner(config, knowledge=store, policy=policy))
     finally:
         if store is not None:
             store.close()
@@ -302,6 +314,62 @@ def _load_config_or_exit(path: Path | None) -> Config:
     except ConfigError as exc:
         _usage_error(f"configuration error: {exc}")
     raise AssertionError("unreachable")
+
+
+@main.group("policy")
+def policy_group() -> None:
+    """Check a policy file, or see which of its lines decided a message's verdicts."""
+
+
+@policy_group.command("check")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def policy_check(file: Path) -> None:
+    """Validate FILE: "FILE: valid (N rules configured)", or one line "FILE:LINE: key: problem"."""
+    policy = _load_policy_or_exit(file)
+    click.echo(f"{file}: valid ({len(policy.model.actions)} rules configured)")
+
+
+@policy_group.command("explain")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("message", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="TOML config."
+)
+@click.option("--db", "db_url", metavar="URL", help="Knowledge store (default: [knowledge] url).")
+def policy_explain(file: Path, message: Path, config_path: Path | None, db_url: str | None) -> None:
+    """Scan MESSAGE with policy FILE and show, per recipient, the verdict and the line that
+    decided it."""
+    config = _load_config_or_exit(config_path)
+    policy = _load_policy_or_exit(file)
+    if not message.exists():
+        _usage_error(f"no such file: {message}")
+    store = _open_store(config, db_url, required=False)
+    try:
+        scanner = Scanner(config, knowledge=store, policy=policy)
+        try:
+            items = list(iter_inputs([message]))
+        except InputError as exc:
+            _usage_error(str(exc))
+        for item in items:
+            report = _scan_item(scanner, item)
+            click.echo(item.source)
+            for d in report.decisions:
+                rules = ", ".join(dict.fromkeys(r.rule for r in d.reasons)) or "-"
+                click.echo(
+                    f"  {d.recipient.mailbox.address or '(unreadable)'}: {d.verdict.value} "
+                    f"by {d.decided_by} (rules: {rules})"
+                )
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _load_policy_or_exit(path: Path | None) -> Policy:
+    try:
+        return default_policy() if path is None else load_policy(path)
+    except PolicyError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _usage_error(message: str) -> NoReturn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from datetime import date
 
 from mailwarden.config import Config
 from mailwarden.deadline import HardStop, hard_deadline
@@ -22,7 +23,8 @@ from mailwarden.knowledge.features import MessageFeatures, features_of
 from mailwarden.knowledge.source import KnowledgeSource
 from mailwarden.message.model import Message, ParseProblem
 from mailwarden.message.parse import parse_message
-from mailwarden.policy.decide import decide
+from mailwarden.policy.decide import decide, recipient_class
+from mailwarden.policy.schema import Policy
 from mailwarden.report import ScanReport
 from mailwarden.rules import DEFAULT_RULES, Rule, RuleInput
 
@@ -38,12 +40,16 @@ class Scanner:
         config: Config | None = None,
         rules: Sequence[Rule] = DEFAULT_RULES,
         knowledge: KnowledgeSource | None = None,
+        policy: Policy | None = None,
     ) -> None:
         self.config = config or Config()
         self.detector = Detector(build_recognizers(self.config), self.config.detect.min_score)
         self.rules = tuple(rules)
         self.knowledge = knowledge
         """Where the recipient rules learn who has discussed what; None scans content only."""
+        self.policy = policy
+        """The action per rule and recipient class; None gives each rule's own severity
+        (the command line passes the shipped default policy when no file is given)."""
 
     def scan_bytes(self, raw: bytes, source: str = "") -> ScanReport:
         """Scan one RFC 5322 message given as bytes; a failure inside becomes an error entry."""
@@ -137,9 +143,11 @@ class Scanner:
             knowledge,
         )
         decisions = []
+        today = date.today()
         for recipient in message.recipients:
             reasons = [r for rule in self.rules if (r := rule.check(subject, recipient))]
-            decisions.append(decide(recipient, reasons))
+            cls = recipient_class(subject, recipient)
+            decisions.append(decide(recipient, reasons, self.policy, cls, today))
         return ScanReport(
             source=source,
             message=message,

@@ -1,5 +1,25 @@
-"""Decide stage: reasons per recipient → a verdict per recipient."""
+"""Decide stage: reasons per recipient and the policy file → a verdict per recipient."""
 
-from mailwarden.policy.decide import RecipientDecision, decide
+from mailwarden.policy.decide import RecipientDecision, decide, recipient_class
+from mailwarden.policy.schema import (
+    Policy,
+    PolicyError,
+    RecipientClass,
+    default_policy,
+    line_of,
+    load_policy,
+    parse_policy,
+)
 
-__all__ = ["RecipientDecision", "decide"]
+__all__ = [
+    "Policy",
+    "PolicyError",
+    "RecipientClass",
+    "RecipientDecision",
+    "decide",
+    "default_policy",
+    "line_of",
+    "load_policy",
+    "parse_policy",
+    "recipient_class",
+]
