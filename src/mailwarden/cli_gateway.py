@@ -1,0 +1,141 @@
+"""`mailwarden gateway` (the Postfix content filter) and `mailwarden postfix-config`.
+
+The design is Postfix's FILTER_README "advanced" after-queue filter: Postfix
+hands each message to mailwarden on one port (10025); mailwarden re-injects
+what it delivers to a second Postfix smtpd (10026) that does no filtering.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+DEFAULT_LISTEN = "127.0.0.1:10025"
+DEFAULT_NEXT_HOP = "127.0.0.1:10026"
+
+
+def host_port(text: str) -> tuple[str, int]:
+    """'HOST:PORT' (IPv6 as '[::1]:PORT') → (host, port); a click error otherwise."""
+    host, sep, port = text.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter(f"{text!r} is not HOST:PORT")
+    return host, int(port)
+
+
+def postfix_lines(listen: str = DEFAULT_LISTEN, next_hop: str = DEFAULT_NEXT_HOP) -> str:
+    """The main.cf and master.cf lines for the FILTER_README design."""
+    listen_host, listen_port = host_port(listen)
+    hop_host, hop_port = host_port(next_hop)
+    return f"""\
+# --- main.cf: hand every message to mailwarden after it is queued ---
+content_filter = mailwarden:[{listen_host}]:{listen_port}
+
+# --- master.cf: the client that talks to mailwarden ---
+mailwarden unix  -       -       n       -       10      smtp
+  -o syslog_name=postfix/mailwarden
+  -o smtp_data_done_timeout=1200s
+  -o smtp_send_xforward_command=yes
+  -o disable_dns_lookups=yes
+  -o max_use=20
+
+# --- master.cf: where mailwarden re-injects what it delivers (no filtering here) ---
+{hop_host}:{hop_port} inet  n       -       n       -       -       smtpd
+  -o syslog_name=postfix/reinject
+  -o content_filter=
+  -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters
+  -o smtpd_helo_restrictions=
+  -o smtpd_client_restrictions=
+  -o smtpd_sender_restrictions=
+  -o smtpd_recipient_restrictions=permit_mynetworks,reject
+  -o smtpd_relay_restrictions=permit_mynetworks,reject
+  -o mynetworks=127.0.0.0/8
+  -o smtpd_authorized_xforward_hosts=127.0.0.0/8
+"""
+
+
+@click.command("postfix-config")
+@click.option("--listen", default=DEFAULT_LISTEN, show_default=True, help="mailwarden's port.")
+@click.option(
+    "--next-hop", default=DEFAULT_NEXT_HOP, show_default=True, help="The re-injection smtpd."
+)
+def postfix_config(listen: str, next_hop: str) -> None:
+    """Print the main.cf and master.cf lines that put mailwarden behind Postfix."""
+    try:
+        click.echo(postfix_lines(listen, next_hop), nl=False)
+    except click.BadParameter as exc:
+        raise click.UsageError(exc.message) from exc
+
+
+@click.command("gateway")
+@click.option("--listen", default=DEFAULT_LISTEN, show_default=True, help="HOST:PORT to serve.")
+@click.option(
+    "--next-hop",
+    default=DEFAULT_NEXT_HOP,
+    show_default=True,
+    help="HOST:PORT of the Postfix smtpd that takes delivered mail back.",
+)
+@click.option(
+    "--quarantine",
+    "quarantine_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder where held messages are stored.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML configuration file.",
+)
+@click.option("--db", "db_url", metavar="URL", help="Knowledge store (default: [knowledge] url).")
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds per message, then 451.")
+def gateway(
+    listen: str,
+    next_hop: str,
+    quarantine_dir: Path,
+    config_path: Path | None,
+    db_url: str | None,
+    timeout: float,
+) -> None:
+    """Serve as Postfix's after-queue content filter until SIGTERM or SIGINT."""
+    from aiosmtpd.controller import Controller
+
+    from mailwarden.cli import _load_config_or_exit, _open_store
+    from mailwarden.gateway.filter import FilterHandler
+    from mailwarden.gateway.quarantine import Quarantine
+    from mailwarden.scan import Scanner
+
+    try:
+        listen_host, listen_port = host_port(listen)
+        hop = host_port(next_hop)
+    except click.BadParameter as exc:
+        raise click.UsageError(exc.message) from exc
+    logging.basicConfig(level=logging.INFO, format="mailwarden gateway: %(levelname)s %(message)s")
+    config = _load_config_or_exit(config_path)
+    store = _open_store(config, db_url, required=False)
+    handler = FilterHandler(
+        Scanner(config, knowledge=store), Quarantine(quarantine_dir), hop, timeout=timeout
+    )
+    controller = Controller(handler, hostname=listen_host, port=listen_port)
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    controller.start()
+    logging.info("listening on %s, re-injecting to %s", listen, next_hop)
+    try:
+        stop.wait()
+    finally:
+        controller.stop()
+        if store is not None:
+            store.close()
+    logging.info("stopped")
