@@ -92,3 +92,13 @@ def test_each_error_names_the_line_and_the_key(edit: tuple[str, str], expected: 
     with pytest.raises(PolicyError) as caught:
         parse_policy(GOOD.replace(*edit), "bad.toml")
     assert str(caught.value).startswith(expected), str(caught.value)
+
+
+def test_the_example_in_docs_policy_md_is_a_valid_policy() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "policy.md").read_text()
+    example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    model = parse_policy(example, "policy.md").model
+    assert model.allow[0].rule == "wrong_thread"
+    assert set(model.actions) == {"wrong_thread", "too_large", "too_slow", "bulk_personal_data"}
