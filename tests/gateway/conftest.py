@@ -3,9 +3,10 @@
 The Postfix fixture follows /work/shared/notes/postfix-private-instance.md:
 its own main.cf/master.cf in a temporary directory, smtpd on a loopback
 port, mailwarden's filter (an in-process aiosmtpd Controller) as its
-content_filter. In this slice the filter re-injects straight to the sink,
-not to a second Postfix listener. Skipped when Postfix is not installed,
-unless CI is set, where it must run.
+content_filter, configured with the lines `mailwarden postfix-config` prints:
+the filter re-injects to Postfix's second, unfiltered smtpd, which relays to
+the sink (the FILTER_README design end to end). Skipped when Postfix is not
+installed, unless CI is set, where it must run.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from mailwarden.cli_gateway import postfix_lines
 from mailwarden.gateway.filter import FilterHandler
 from mailwarden.gateway.quarantine import Quarantine
 from mailwarden.scan import Scanner
@@ -103,19 +105,23 @@ alias_maps =
 alias_database =
 disable_dns_lookups = yes
 smtp_dns_support_level = disabled
-content_filter = mailwarden:[127.0.0.1]:{filter_port}
 queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximum_backoff_time = 2s
 """
 
-MASTER_EXTRA = """
-mailwarden unix  -       -       n       -       4       smtp
-  -o syslog_name=postfix/mailwarden
-  -o smtp_send_xforward_command=yes
-  -o disable_mime_output_conversion=yes
-  -o smtp_generic_maps=
-"""
+
+def split_postfix_config(text: str) -> tuple[str, str]:
+    """`mailwarden postfix-config` output → (main.cf lines, master.cf lines)."""
+    main: list[str] = []
+    master: list[str] = []
+    target = main
+    for line in text.splitlines():
+        if line.startswith("# --- "):
+            target = main if "main.cf" in line else master
+        elif line and not line.startswith("#"):
+            target.append(line)
+    return "\n".join(main) + "\n", "\n".join(master) + "\n"
 
 
 @pytest.fixture(scope="session")
@@ -134,16 +140,19 @@ def relay(scanner: Scanner, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     sink_controller = Controller(sink_handler, hostname="127.0.0.1", port=sink_port)
     sink_controller.start()
     quarantine = Quarantine(directory / "quarantine")
-    filter_port = free_port()
+    filter_port, reinject_port = free_port(), free_port()
     filter_controller = Controller(
-        FilterHandler(scanner, quarantine, ("127.0.0.1", sink_port), timeout=30),
+        FilterHandler(scanner, quarantine, ("127.0.0.1", reinject_port), timeout=30),
         hostname="127.0.0.1",
         port=filter_port,
     )
     filter_controller.start()
     smtpd_port = free_port()
+    main_extra, master_extra = split_postfix_config(
+        postfix_lines(f"127.0.0.1:{filter_port}", f"127.0.0.1:{reinject_port}")
+    )
     (directory / "main.cf").write_text(
-        MAIN_CF.format(dir=directory, sink_port=sink_port, filter_port=filter_port)
+        MAIN_CF.format(dir=directory, sink_port=sink_port) + main_extra
     )
     master = Path("/etc/postfix/master.cf").read_text()
     master = master.replace(
@@ -151,7 +160,7 @@ def relay(scanner: Scanner, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         f"127.0.0.1:{smtpd_port} inet  n       -       n       -       -       smtpd",
     )
     assert f"127.0.0.1:{smtpd_port}" in master, "unexpected /etc/postfix/master.cf"
-    (directory / "master.cf").write_text(master + MASTER_EXTRA)
+    (directory / "master.cf").write_text(master + master_extra)
     for sub in ("queue", "data"):
         (directory / sub).mkdir()
     shutil.chown(directory / "data", "postfix")
@@ -163,6 +172,7 @@ def relay(scanner: Scanner, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         pytest.fail(f"postfix start failed: {started.stderr}\n{log}")
     try:
         _wait_listening(smtpd_port)
+        _wait_listening(reinject_port)
         yield Relay(directory, smtpd_port, sink_handler, quarantine)
     finally:
         subprocess.run([POSTFIX, "-c", str(directory), "stop"], capture_output=True)

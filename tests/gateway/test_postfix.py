@@ -1,7 +1,7 @@
 """Real mail through a real Postfix with mailwarden as its content filter (see conftest.py).
 
-In this slice the filter re-injects straight to the sink, not to a second
-Postfix listener on 10026.
+Postfix → mailwarden → Postfix's re-injection smtpd → the sink: a delivered
+message crosses Postfix twice, as in production.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ def test_clean_internal_message_arrives_at_the_sink(relay: Relay) -> None:
     ]
     assert arrived, relay.queued()
     assert b"Lunch at noon?" in arrived[0].content
+    # once from the sender, once more from mailwarden's re-injection
+    assert (
+        arrived[0].content.count(b"\nReceived: ") + arrived[0].content.startswith(b"Received: ")
+        == 2
+    )
 
 
 def test_marked_message_to_external_is_held_not_delivered(relay: Relay) -> None:
