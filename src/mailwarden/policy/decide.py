@@ -70,7 +70,7 @@ def policy_key(reason: Reason) -> str:
         return reason.rule
     if "-byte limit" in reason.explanation:
         return "too_large"
-    if "time limit of" in reason.explanation:
+    if "time limit" in reason.explanation:
         return "too_slow"
     return "unscannable"
 

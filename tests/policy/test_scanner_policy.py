@@ -1,0 +1,53 @@
+"""The scanner with a policy: too large and too slow messages are held by the default policy,
+which otherwise gives every rule the severity it has built in."""
+
+from __future__ import annotations
+
+from mailwarden.config import config_from_dict
+from mailwarden.policy import RecipientClass, default_policy, parse_policy
+from mailwarden.rules import DEFAULT_RULES
+from mailwarden.scan import Scanner
+
+MESSAGE = (
+    b"From: Kate Ahmed <k.ahmed@example.police.uk>\r\n"
+    b"To: r.patel@gmail.com, desk@example.police.uk\r\n"
+    b"Subject: Statement\r\n\r\n" + b"Nothing to see here. " * 20 + b"\r\n"
+)
+SMALL = config_from_dict(
+    {"organisation": {"domains": ["example.police.uk"]}, "limits": {"max_message_bytes": 100}}
+)
+
+
+def verdicts(scanner: Scanner) -> dict[str, str]:
+    report = scanner.scan_bytes(MESSAGE, "big.eml")
+    return {
+        d.recipient.mailbox.address: f"{d.verdict.value} {d.decided_by}" for d in report.decisions
+    }
+
+
+def test_the_default_policy_holds_a_message_too_large_to_scan() -> None:
+    result = verdicts(Scanner(SMALL, policy=default_policy()))
+    assert result["r.patel@gmail.com"].startswith("hold default_policy.toml:")
+    assert result["r.patel@gmail.com"].endswith('[actions] too_large = "hold"')
+    assert result["desk@example.police.uk"] == "deliver no rule fired"
+
+
+def test_without_a_too_large_line_the_unscannable_content_row_applies() -> None:
+    policy = parse_policy('[actions.unscannable_content]\nnew = "reject"\n', "p.toml")
+    result = verdicts(Scanner(SMALL, policy=policy))
+    assert (
+        result["r.patel@gmail.com"]
+        == 'reject p.toml:2 [actions.unscannable_content] new = "reject"'
+    )
+
+
+def test_without_a_policy_each_rule_keeps_its_severity() -> None:
+    assert verdicts(Scanner(SMALL))["r.patel@gmail.com"] == "confirm rule default severity"
+
+
+def test_the_default_policy_gives_every_rule_its_own_severity_for_every_class() -> None:
+    policy = default_policy()
+    for rule in DEFAULT_RULES:
+        for cls in RecipientClass:
+            found = policy.action(rule.name, cls)
+            assert found is not None and found[0] is rule.severity, (rule.name, cls)
