@@ -84,6 +84,7 @@ def test_json_lines_one_object_per_message_in_input_order(tmp_path: Path, config
     [reason] = recipients["r.patel@gmail.com"]["reasons"]
     assert reason["rule"] == "sensitive_to_external" and "NHS number" in reason["explanation"]
     assert recipients["crime.desk@example.police.uk"]["verdict"] == "deliver"
+    assert "sensitive_to_external" in recipients["r.patel@gmail.com"]["decided_by"]
     assert reply["errors"] == []
 
 

@@ -66,6 +66,7 @@ class ScanReport:
                     "address": d.recipient.mailbox.address or d.recipient.mailbox.raw,
                     "field": d.recipient.field.value,
                     "verdict": d.verdict.value,
+                    "decided_by": d.decided_by,
                     "reasons": [
                         {
                             "rule": r.rule,
