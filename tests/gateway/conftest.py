@@ -15,6 +15,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,9 +34,19 @@ POSTFIX = "/usr/sbin/postfix"
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct free loopback ports: all bound at once, so none is handed out twice."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 @dataclass
@@ -107,7 +118,7 @@ disable_dns_lookups = yes
 smtp_dns_support_level = disabled
 queue_run_delay = 1s
 minimal_backoff_time = 1s
-maximum_backoff_time = 2s
+maximal_backoff_time = 2s
 """
 
 
@@ -130,24 +141,24 @@ def relay(scanner: Scanner, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         if os.environ.get("CI"):
             pytest.fail("Postfix is not installed, and CI must run the gateway's Postfix tests")
         pytest.skip("Postfix is not installed (apt-get install postfix, or make postfix)")
-    directory = tmp_path_factory.mktemp("postfix")
+    # Not under pytest's basetemp: a concurrent pytest session may prune that while Postfix runs.
+    directory = Path(tempfile.mkdtemp(prefix="mailwarden-postfix-"))
     directory.chmod(0o755)
     for parent in directory.parents:
         if parent == Path("/"):
             break
         parent.chmod(parent.stat().st_mode | 0o011)
-    sink_handler, sink_port = Sink(), free_port()
+    sink_port, filter_port, reinject_port, smtpd_port = free_ports(4)
+    sink_handler = Sink()
     sink_controller = Controller(sink_handler, hostname="127.0.0.1", port=sink_port)
     sink_controller.start()
     quarantine = Quarantine(directory / "quarantine")
-    filter_port, reinject_port = free_port(), free_port()
     filter_controller = Controller(
         FilterHandler(scanner, quarantine, ("127.0.0.1", reinject_port), timeout=30),
         hostname="127.0.0.1",
         port=filter_port,
     )
     filter_controller.start()
-    smtpd_port = free_port()
     main_extra, master_extra = split_postfix_config(
         postfix_lines(f"127.0.0.1:{filter_port}", f"127.0.0.1:{reinject_port}")
     )
@@ -169,7 +180,9 @@ def relay(scanner: Scanner, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     )
     if started.returncode != 0:
         log = (directory / "maillog").read_text() if (directory / "maillog").exists() else ""
-        pytest.fail(f"postfix start failed: {started.stderr}\n{log}")
+        filter_controller.stop()
+        sink_controller.stop()
+        pytest.fail(f"postfix start failed; its log ends:\n{log[-3000:]}\n{started.stderr[-1000:]}")
     try:
         _wait_listening(smtpd_port)
         _wait_listening(reinject_port)
@@ -178,6 +191,7 @@ def relay(scanner: Scanner, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         subprocess.run([POSTFIX, "-c", str(directory), "stop"], capture_output=True)
         filter_controller.stop()
         sink_controller.stop()
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _wait_listening(port: int, seconds: float = 15.0) -> None:
