@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -142,3 +143,35 @@ def test_all_rejected_is_550_without_quoting_content(
     assert "protective marking" in reply
     assert "Ellie" not in reply and "SECRET" not in reply
     assert not sink[0].messages
+
+
+class MixedScanner:
+    def scan_bytes(self, raw: bytes, source: str = "") -> ScanReport:
+        [refused] = RejectingScanner().scan_bytes(raw, source).decisions
+        colleague = Recipient(Address("bob.jones@example.police.uk"), AddressField.CC)
+        decisions = [refused, RecipientDecision(colleague, Verdict.DELIVER, ())]
+        return ScanReport("", Message(), [], decisions, [])
+
+
+class SlowScanner:
+    def scan_bytes(self, raw: bytes, source: str = "") -> ScanReport:
+        time.sleep(1.0)
+        raise AssertionError("should have timed out first")
+
+
+def test_scan_timeout_is_451(sink: tuple[Sink, int], tmp_path: Path) -> None:
+    handler = FilterHandler(
+        SlowScanner(), Quarantine(tmp_path), ("127.0.0.1", sink[1]), timeout=0.1
+    )
+    assert deliver(handler, CLEAN, ["bob.jones@example.police.uk"]).startswith("451 4.3.0")
+
+
+def test_mixed_refused_and_delivered_is_250_for_the_delivered_only(
+    sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    """The refused recipient's bounce is not sent yet (issue 5's remaining work)."""
+    handler = FilterHandler(MixedScanner(), Quarantine(tmp_path), ("127.0.0.1", sink[1]))
+    reply = deliver(handler, MARKED, ["claims@insurer.example.com", "bob.jones@example.police.uk"])
+    assert reply.startswith("250 2.0.0")
+    [message] = sink[0].messages
+    assert message.rcpt_tos == ["bob.jones@example.police.uk"]
