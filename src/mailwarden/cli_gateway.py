@@ -94,6 +94,12 @@ def postfix_config(listen: str, next_hop: str) -> None:
     help="TOML configuration file.",
 )
 @click.option("--db", "db_url", metavar="URL", help="Knowledge store (default: [knowledge] url).")
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Policy file (default: the shipped policy).",
+)
 @click.option("--timeout", default=120.0, show_default=True, help="Seconds per message, then 451.")
 def gateway(
     listen: str,
@@ -101,12 +107,13 @@ def gateway(
     quarantine_dir: Path,
     config_path: Path | None,
     db_url: str | None,
+    policy_path: Path | None,
     timeout: float,
 ) -> None:
     """Serve as Postfix's after-queue content filter until SIGTERM or SIGINT."""
     from aiosmtpd.controller import Controller
 
-    from mailwarden.cli import _load_config_or_exit, _open_store
+    from mailwarden.cli import _load_config_or_exit, _load_policy_or_exit, _open_store
     from mailwarden.gateway.filter import FilterHandler
     from mailwarden.gateway.quarantine import Quarantine
     from mailwarden.scan import Scanner
@@ -118,9 +125,13 @@ def gateway(
         raise click.UsageError(exc.message) from exc
     logging.basicConfig(level=logging.INFO, format="mailwarden gateway: %(levelname)s %(message)s")
     config = _load_config_or_exit(config_path)
+    policy = _load_policy_or_exit(policy_path)
     store = _open_store(config, db_url, required=False)
     handler = FilterHandler(
-        Scanner(config, knowledge=store), Quarantine(quarantine_dir), hop, timeout=timeout
+        Scanner(config, knowledge=store, policy=policy),
+        Quarantine(quarantine_dir),
+        hop,
+        timeout=timeout,
     )
     controller = Controller(handler, hostname=listen_host, port=listen_port)
     stop = threading.Event()
