@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.exc import SQLAlchemyError
 
 from mailwarden import __version__
+from mailwarden.cli_gateway import gateway, postfix_config
 from mailwarden.cli_import import import_group
 from mailwarden.config import Config, ConfigError, load_config
 from mailwarden.message.readers import InputError, InputFormat, InputItem, count_inputs, iter_inputs
@@ -48,6 +49,8 @@ def main() -> None:
 
 
 main.add_command(import_group, "import")
+main.add_command(gateway)
+main.add_command(postfix_config)
 
 
 @main.command()
