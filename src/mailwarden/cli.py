@@ -23,23 +23,29 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.exc import SQLAlchemyError
 
 from mailwarden import __version__
+from mailwarden.cli_common import (
+    EXIT_CLEAN,
+    EXIT_FLAGGED,
+    config_option,
+    db_option,
+    load_config_or_exit,
+    load_policy_or_exit,
+    open_store,
+    usage_error,
+)
 from mailwarden.cli_gateway import gateway, postfix_config
 from mailwarden.cli_import import import_group
-from mailwarden.config import Config, ConfigError, load_config
 from mailwarden.message.readers import InputError, InputFormat, InputItem, count_inputs, iter_inputs
-from mailwarden.policy.schema import Policy, PolicyError, default_policy, load_policy
 from mailwarden.report import ScanReport
 from mailwarden.scan import Scanner
 
 if TYPE_CHECKING:
-    from mailwarden.knowledge.store import KnowledgeStore
+    pass
 
 PROGRESS_THRESHOLD = 20
 """Show a progress bar on stderr from this many messages."""
 LEARN_IN_PROCESS_BELOW = 200
 """Fewer messages than this are learned in this process: starting workers costs more."""
-
-EXIT_CLEAN, EXIT_FLAGGED, EXIT_USAGE = 0, 1, 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,18 +62,10 @@ main.add_command(postfix_config)
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per message (JSON Lines).")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML configuration file.",
-)
-@click.option(
-    "--db",
-    "db_url",
-    metavar="URL",
-    help="Knowledge store (a SQLAlchemy URL or a SQLite file): judge each recipient "
-    "against what the organisation's mail has taught it (default: [knowledge] url).",
+@config_option("TOML configuration file.")
+@db_option(
+    "Knowledge store (a SQLAlchemy URL or a SQLite file): judge each recipient "
+    "against what the organisation's mail has taught it (default: [knowledge] url)."
 )
 @click.option(
     "--policy",
@@ -87,12 +85,12 @@ def scan(
     For each message: what it carries, where, why it counts, and what would
     happen to each recipient's copy.
     """
-    config = _load_config_or_exit(config_path)
-    policy = _load_policy_or_exit(policy_path)
+    config = load_config_or_exit(config_path)
+    policy = load_policy_or_exit(policy_path)
     missing = [p for p in paths if not p.exists()]
     if missing:
-        _usage_error(f"no such file or folder: {missing[0]}")
-    store = _open_store(config, db_url, required=False)
+        usage_error(f"no such file or folder: {missing[0]}")
+    store = open_store(config, db_url, required=False)
     try:
         _scan_paths(paths, as_json, Scanner(config, knowledge=store, policy=policy))
     finally:
@@ -115,7 +113,7 @@ def _scan_paths(paths: tuple[Path, ...], as_json: bool, scanner: Scanner) -> NoR
                     report.render(console)
                 advance()
     except InputError as exc:
-        _usage_error(str(exc))
+        usage_error(str(exc))
     except BrokenPipeError:
         sys.stderr.close()
     sys.exit(EXIT_FLAGGED if flagged else EXIT_CLEAN)
@@ -144,18 +142,8 @@ def _scan_input(scanner: Scanner, item: InputItem) -> ScanReport:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML configuration file: [organisation] domains tell outgoing mail from incoming.",
-)
-@click.option(
-    "--db",
-    "db_url",
-    metavar="URL",
-    help="Knowledge store: a SQLAlchemy URL or a SQLite file (default: [knowledge] url).",
-)
+@config_option("TOML configuration file: [organisation] domains tell outgoing mail from incoming.")
+@db_option("Knowledge store: a SQLAlchemy URL or a SQLite file (default: [knowledge] url).")
 @click.option(
     "--attachments", is_flag=True, help="Read attachments' text too (slower; bodies by default)."
 )
@@ -180,16 +168,16 @@ def learn(
     """
     from mailwarden.knowledge.learn import learn_paths
 
-    config = _load_config_or_exit(config_path)
+    config = load_config_or_exit(config_path)
     if not config.organisation.domains:
-        _usage_error(
+        usage_error(
             "learning needs the organisation's domains to tell outgoing mail from incoming: "
             "set domains in the [organisation] section of --config"
         )
     missing = [p for p in paths if not p.exists()]
     if missing:
-        _usage_error(f"no such file or folder: {missing[0]}")
-    store = _open_store(config, db_url, required=True)
+        usage_error(f"no such file or folder: {missing[0]}")
+    store = open_store(config, db_url, required=True)
     assert store is not None
     total = count_inputs(list(paths))
     if workers is None:
@@ -205,9 +193,9 @@ def learn(
                 on_message=advance,
             )
     except InputError as exc:
-        _usage_error(str(exc))
+        usage_error(str(exc))
     except SQLAlchemyError as exc:
-        _usage_error(f"the knowledge store failed: {_first_line(exc)}")
+        usage_error(f"the knowledge store failed: {_first_line(exc)}")
     finally:
         store.close()
     click.echo(str(summary))
@@ -217,18 +205,8 @@ def learn(
 
 
 @main.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML configuration file.",
-)
-@click.option(
-    "--db",
-    "db_url",
-    metavar="URL",
-    help="Knowledge store: a SQLAlchemy URL or a SQLite file (default: [knowledge] url).",
-)
+@config_option("TOML configuration file.")
+@db_option("Knowledge store: a SQLAlchemy URL or a SQLite file (default: [knowledge] url).")
 @click.option("--person", "people", multiple=True, metavar="NAME", help="A person's name.")
 @click.option("--address", "addresses", multiple=True, metavar="ADDR", help="An e-mail address.")
 @click.option(
@@ -245,9 +223,9 @@ def forget(
 ) -> None:
     """Delete what the knowledge store holds about a person or an address, or what is old."""
     if not (people or addresses or expired):
-        _usage_error("forget what? give --person NAME, --address ADDR or --expired")
-    config = _load_config_or_exit(config_path)
-    store = _open_store(config, db_url, required=True)
+        usage_error("forget what? give --person NAME, --address ADDR or --expired")
+    config = load_config_or_exit(config_path)
+    store = open_store(config, db_url, required=True)
     assert store is not None
     try:
         for name in people:
@@ -258,35 +236,10 @@ def forget(
             days = config.knowledge.retention_days
             click.echo(f"forgot what was not seen for {days} days: {store.forget_expired()}")
     except SQLAlchemyError as exc:
-        _usage_error(f"the knowledge store failed: {_first_line(exc)}")
+        usage_error(f"the knowledge store failed: {_first_line(exc)}")
     finally:
         store.close()
     sys.exit(EXIT_CLEAN)
-
-
-def _open_store(config: Config, db_url: str | None, required: bool) -> KnowledgeStore | None:
-    """The store named by --db or the config, opened (and migrated); None when neither
-    names one and it is optional. Any failure is a usage error: one line, exit 2."""
-    url = (db_url or config.knowledge.url).strip()
-    if not url:
-        if required:
-            _usage_error("no knowledge store: give --db URL or set url in the [knowledge] section")
-        return None
-    from mailwarden.knowledge.features import Keyer
-    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
-    from mailwarden.knowledge.store import KnowledgeStore, StoreError
-
-    try:
-        keyer = Keyer(load_or_create_key(config.knowledge.key_file))
-        return KnowledgeStore.open(
-            url,
-            keyer,
-            config.organisation.domains,
-            lookalike_max_distance=config.recipients.lookalike_max_distance,
-            retention_days=config.knowledge.retention_days,
-        )
-    except (KeyFileError, StoreError) as exc:
-        _usage_error(str(exc))
 
 
 def _cpus() -> int:
@@ -311,14 +264,6 @@ def _progress(paths: list[Path], label: str = "scanning") -> Iterator[Callable[[
         yield lambda: progress.advance(task)
 
 
-def _load_config_or_exit(path: Path | None) -> Config:
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        _usage_error(f"configuration error: {exc}")
-    raise AssertionError("unreachable")
-
-
 @main.group("policy")
 def policy_group() -> None:
     """Check a policy file, or see which of its lines decided a message's verdicts."""
@@ -328,31 +273,29 @@ def policy_group() -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 def policy_check(file: Path) -> None:
     """Validate FILE: "FILE: valid (N rules configured)", or one line "FILE:LINE: key: problem"."""
-    policy = _load_policy_or_exit(file)
+    policy = load_policy_or_exit(file)
     click.echo(f"{file}: valid ({len(policy.model.actions)} rules configured)")
 
 
 @policy_group.command("explain")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("message", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="TOML config."
-)
-@click.option("--db", "db_url", metavar="URL", help="Knowledge store (default: [knowledge] url).")
+@config_option("TOML config.")
+@db_option("Knowledge store (default: [knowledge] url).")
 def policy_explain(file: Path, message: Path, config_path: Path | None, db_url: str | None) -> None:
     """Scan MESSAGE with policy FILE and show, per recipient, the verdict and the line that
     decided it."""
-    config = _load_config_or_exit(config_path)
-    policy = _load_policy_or_exit(file)
+    config = load_config_or_exit(config_path)
+    policy = load_policy_or_exit(file)
     if not message.exists():
-        _usage_error(f"no such file: {message}")
-    store = _open_store(config, db_url, required=False)
+        usage_error(f"no such file: {message}")
+    store = open_store(config, db_url, required=False)
     try:
         scanner = Scanner(config, knowledge=store, policy=policy)
         try:
             items = list(iter_inputs([message]))
         except InputError as exc:
-            _usage_error(str(exc))
+            usage_error(str(exc))
         for item in items:
             report = _scan_item(scanner, item)
             click.echo(item.source)
@@ -365,19 +308,6 @@ def policy_explain(file: Path, message: Path, config_path: Path | None, db_url: 
     finally:
         if store is not None:
             store.close()
-
-
-def _load_policy_or_exit(path: Path | None) -> Policy:
-    try:
-        return default_policy() if path is None else load_policy(path)
-    except PolicyError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_USAGE)
-
-
-def _usage_error(message: str) -> NoReturn:
-    click.echo(f"mailwarden: {message}", err=True)
-    sys.exit(EXIT_USAGE)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,6 +15,14 @@ from types import FrameType
 
 import click
 
+from mailwarden.cli_common import (
+    config_option,
+    db_option,
+    load_config_or_exit,
+    load_policy_or_exit,
+    open_store,
+)
+
 DEFAULT_LISTEN = "127.0.0.1:10025"
 DEFAULT_NEXT_HOP = "127.0.0.1:10026"
 
@@ -87,13 +95,8 @@ def postfix_config(listen: str, next_hop: str) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder where held messages are stored.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML configuration file.",
-)
-@click.option("--db", "db_url", metavar="URL", help="Knowledge store (default: [knowledge] url).")
+@config_option()
+@db_option()
 @click.option(
     "--policy",
     "policy_path",
@@ -113,7 +116,6 @@ def gateway(
     """Serve as Postfix's after-queue content filter until SIGTERM or SIGINT."""
     from aiosmtpd.controller import Controller
 
-    from mailwarden.cli import _load_config_or_exit, _load_policy_or_exit, _open_store
     from mailwarden.gateway.filter import FilterHandler
     from mailwarden.gateway.quarantine import Quarantine
     from mailwarden.scan import Scanner
@@ -124,9 +126,9 @@ def gateway(
     except click.BadParameter as exc:
         raise click.UsageError(exc.message) from exc
     logging.basicConfig(level=logging.INFO, format="mailwarden gateway: %(levelname)s %(message)s")
-    config = _load_config_or_exit(config_path)
-    policy = _load_policy_or_exit(policy_path)
-    store = _open_store(config, db_url, required=False)
+    config = load_config_or_exit(config_path)
+    policy = load_policy_or_exit(policy_path)
+    store = open_store(config, db_url, required=False)
     handler = FilterHandler(
         Scanner(config, knowledge=store, policy=policy),
         Quarantine(quarantine_dir),

@@ -9,15 +9,23 @@ written. Exit status: 0 when imported, 1 when the database fails while writing,
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from mailwarden.config import Config, ConfigError, load_config
+from mailwarden.cli_common import (
+    EXIT_FLAGGED,
+    config_option,
+    db_option,
+    fail,
+    load_config_or_exit,
+    open_store,
+    usage_error,
+)
+from mailwarden.config import Config
 from mailwarden.knowledge.importers import (
     DIRECTORY_FORMATS,
     DirectoryFormat,
@@ -30,8 +38,6 @@ from mailwarden.knowledge.importers import (
 if TYPE_CHECKING:
     from mailwarden.knowledge.store import KnowledgeStore
 
-EXIT_FAILED, EXIT_USAGE = 1, 2
-
 F = TypeVar("F", bound=Callable[..., None])
 
 
@@ -39,18 +45,8 @@ def _store_options(command: F) -> F:
     """FILE, --config, --db and --verbose: what both commands take."""
     decorators = [
         click.argument("file", type=click.Path(path_type=Path)),
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(path_type=Path, dir_okay=False),
-            help="TOML configuration file.",
-        ),
-        click.option(
-            "--db",
-            "db_url",
-            metavar="URL",
-            help="Knowledge store: a SQLAlchemy URL or a SQLite file (default: [knowledge] url).",
-        ),
+        config_option(),
+        db_option(),
         click.option("--verbose", "-v", is_flag=True, help="List each skipped line and why."),
     ]
     for decorator in reversed(decorators):
@@ -84,13 +80,13 @@ def directory(
     CSV needs a header row with an e-mail column (Email, E-mail Address, Mail...);
     Name, Organisation, Department and Internal (yes/no) columns are read if present.
     """
-    config = _load_config(config_path)
+    config = load_config_or_exit(config_path)
     url = _store_url(db_url, config)
     skipped: list[Skipped] = []
     try:
         entries = list(read_directory(file, file_format, on_skip=skipped.append))
     except ImportFileError as exc:
-        _usage_error(str(exc))
+        usage_error(str(exc))
     count = _write(url, config, lambda store: store.add_directory_entries(entries))
     _report(count, "directory entry", "directory entries", file, skipped, verbose)
 
@@ -106,13 +102,13 @@ def cases(file: Path, config_path: Path | None, db_url: str | None, verbose: boo
     ';' or '|'. Rows with the same reference are one case. Only keyed hashes of
     references and names are stored.
     """
-    config = _load_config(config_path)
+    config = load_config_or_exit(config_path)
     url = _store_url(db_url, config)
     skipped: list[Skipped] = []
     try:
         records = list(read_cases(file, on_skip=skipped.append))
     except ImportFileError as exc:
-        _usage_error(str(exc))
+        usage_error(str(exc))
     count = _write(url, config, lambda store: store.add_cases(records))
     _report(count, "case", "cases", file, skipped, verbose)
 
@@ -135,56 +131,22 @@ def _counted(reasons: Iterable[tuple[str, int]]) -> str:
     return ", ".join(f"{count:,} {reason}" for reason, count in reasons)
 
 
-def _load_config(path: Path | None) -> Config:
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        _usage_error(f"configuration error: {exc}")
+def _store_url(db_url: str | None, config: Config) -> str | None:
+    """Checked before the file is read, so a missing store is said at once."""
+    if not (db_url or config.knowledge.url).strip():
+        usage_error("no knowledge store: give --db URL or set url in the [knowledge] section")
+    return db_url
 
 
-def _store_url(db_url: str | None, config: Config) -> str:
-    url = (db_url or config.knowledge.url).strip()
-    if not url:
-        _usage_error("no knowledge store: give --db URL or set url in the [knowledge] section")
-    return url
-
-
-def _write(url: str, config: Config, add: Callable[[KnowledgeStore], int]) -> int:
+def _write(url: str | None, config: Config, add: Callable[[KnowledgeStore], int]) -> int:
     """Open the store and add the records; a database that fails mid-way is one line, exit 1."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from mailwarden.knowledge.store import StoreError
 
-    with _open_store(url, config) as store:
+    with open_store(config, url, required=True) as store:
         try:
             return add(store)
         except (StoreError, SQLAlchemyError) as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-            _fail(f"writing to the knowledge store failed: {reason}", EXIT_FAILED)
-
-
-def _open_store(url: str, config: Config) -> KnowledgeStore:
-    from mailwarden.knowledge.features import Keyer
-    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
-    from mailwarden.knowledge.store import KnowledgeStore, StoreError
-
-    try:
-        keyer = Keyer(load_or_create_key(config.knowledge.key_file))
-        return KnowledgeStore.open(
-            url,
-            keyer,
-            config.organisation.domains,
-            lookalike_max_distance=config.recipients.lookalike_max_distance,
-            retention_days=config.knowledge.retention_days,
-        )
-    except (KeyFileError, StoreError) as exc:
-        _usage_error(str(exc))
-
-
-def _usage_error(message: str) -> NoReturn:
-    _fail(message, EXIT_USAGE)
-
-
-def _fail(message: str, status: int) -> NoReturn:
-    click.echo(f"mailwarden: {message}", err=True)
-    sys.exit(status)
+            fail(f"writing to the knowledge store failed: {reason}", EXIT_FLAGGED)
