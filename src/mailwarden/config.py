@@ -167,6 +167,29 @@ class MarkingsConfig(_Section):
     """What any other recipient is cleared for."""
 
 
+class GatewayConfig(_Section):
+    listen: str = "127.0.0.1:10025"
+    """Where Postfix hands messages to mailwarden (`--listen` overrides)."""
+    next_hop: str = "127.0.0.1:10026"
+    """Postfix's unfiltered smtpd that takes delivered and released mail back (`--next-hop`)."""
+    quarantine: Path = Path("quarantine")
+    """The folder where held messages are kept (`--quarantine` overrides); for several relays,
+    a folder every relay and the reviewers' host share."""
+    database: str = ""
+    """SQLAlchemy URL of the holds database; empty means SQLite in the quarantine folder.
+    Several relays point this at one PostgreSQL."""
+    timeout_seconds: PositiveFloat = 120.0
+    """Scan plus actions for one message; past it Postfix gets a 451 and retries."""
+    learn: bool = True
+    """Learn each delivered message into the knowledge store as it passes."""
+    link_base_url: str = "https://mailwarden.invalid/held"
+    """Where the links in sender notices point (the web app's confirmation page)."""
+    link_days: PositiveInt = 7
+    """How long a link in a sender notice stays valid."""
+    notice_from: str = ""
+    """The From of notices and bounces; empty means postmaster@ the first organisation domain."""
+
+
 class Config(_Section):
     organisation: OrganisationConfig = OrganisationConfig()
     limits: LimitsConfig = LimitsConfig()
@@ -174,6 +197,7 @@ class Config(_Section):
     knowledge: KnowledgeConfig = KnowledgeConfig()
     recipients: RecipientsConfig = RecipientsConfig()
     markings: MarkingsConfig = MarkingsConfig()
+    gateway: GatewayConfig = GatewayConfig()
 
     def is_internal(self, domain: str) -> bool:
         """True when the domain is one of the organisation's (or a sub-domain of one)."""
@@ -219,4 +243,8 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     knowledge = config.knowledge.model_copy(
         update={"key_file": key_file if key_file.is_absolute() else base / key_file}
     )
-    return config.model_copy(update={"detect": detect, "knowledge": knowledge})
+    quarantine = config.gateway.quarantine
+    gateway = config.gateway.model_copy(
+        update={"quarantine": quarantine if quarantine.is_absolute() else base / quarantine}
+    )
+    return config.model_copy(update={"detect": detect, "knowledge": knowledge, "gateway": gateway})

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from mailwarden.detect.finding import Finding
 from mailwarden.extract.base import ExtractionProblem
+from mailwarden.knowledge.features import MessageFeatures
 from mailwarden.message.model import Message, ParseProblem
 from mailwarden.policy.decide import RecipientDecision
 from mailwarden.rules.base import Verdict
@@ -35,6 +36,15 @@ class ScanReport:
     warnings: list[ParseProblem] = field(default_factory=list)
     seconds: float = 0.0
     index: int | None = None
+    features: MessageFeatures = field(default_factory=MessageFeatures)
+    """The message's keyed cases, people and identifiers (empty without a store): what
+    learning the message records."""
+
+    @property
+    def failed_internally(self) -> bool:
+        """A failure of ours (a scan bug, the knowledge store down), not of the message:
+        the gateway answers 4xx so the message is retried rather than judged on half a scan."""
+        return any(p.kind == "internal" for p in self.problems)
 
     @property
     def errors(self) -> list[ExtractionProblem]:

@@ -156,6 +156,7 @@ class Scanner:
             problems=problems,
             warnings=list(message.problems),
             seconds=time.monotonic() - started,
+            features=features,
         )
 
     def _internal_domains(self, message: Message) -> tuple[str, ...]:
