@@ -22,7 +22,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from importlib.resources import files
@@ -48,7 +48,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 
 from mailwarden.knowledge.features import Keyer, MessageFeatures, normalise
 from mailwarden.knowledge.model import (
@@ -272,9 +272,20 @@ class KnowledgeStore:
     def learn_many(
         self, items: Sequence[Learnable], direction: Direction | None = None
     ) -> list[bool]:
-        """Learn a batch of messages in one transaction; for each, whether it was new."""
+        """Learn a batch of messages in one transaction; for each, whether it was new.
+
+        Two processes learning the same message at once (two gateways, or `learn` beside
+        a gateway) race on its digest: the loser's transaction is refused whole, and is
+        tried once more, when it finds the message learned and writes nothing of it.
+        """
         now = datetime.now(UTC)
         learnings = [self._learning(item, direction, now) for item in items]
+        try:
+            return self._learn_once(learnings, now)
+        except IntegrityError:
+            return self._learn_once(learnings, now)
+
+    def _learn_once(self, learnings: list[_Learning], now: datetime) -> list[bool]:
         with self._begin() as conn:
             known = _existing_digests(conn, [item.digest for item in learnings])
             fresh: list[_Learning] = []
@@ -286,6 +297,61 @@ class KnowledgeStore:
                 self._write(conn, fresh, now)
         written = {id(item) for item in fresh}
         return [id(item) in written for item in learnings]
+
+    def teach(
+        self,
+        message: Message,
+        features: MessageFeatures,
+        recipients: Sequence[str],
+        raw: bytes = b"",
+    ) -> bool:
+        """Learn an outgoing message as sent to these recipients only (the others were held);
+        False when nothing was new.
+
+        For a message learned before (delivered to some, then released to others), the
+        recipients not yet in its thread are tied to its keys and thread: what a release
+        confirms. Recipients already in the thread change nothing, so a retried delivery
+        counts once.
+        """
+        wanted = {address.lower() for address in recipients}
+        sent = replace(
+            message,
+            recipients=[r for r in message.recipients if r.mailbox.address.lower() in wanted],
+        )
+        item = Learnable(sent, features, message_digest(message, raw))
+        if self.learn_many([item], Direction.OUTGOING)[0]:
+            return True
+        learning = self._learning(item, Direction.OUTGOING, datetime.now(UTC))
+        with self._begin() as conn:
+            thread_id = conn.execute(
+                select(LearnedMessageRow.thread_id).where(LearnedMessageRow.digest == item.digest)
+            ).scalar_one()
+            present = set(
+                conn.execute(
+                    select(CorrespondentRow.address)
+                    .join(
+                        ThreadParticipantRow,
+                        ThreadParticipantRow.correspondent_id == CorrespondentRow.id,
+                    )
+                    .where(ThreadParticipantRow.thread_id == thread_id)
+                ).scalars()
+            )
+            learning.participants = [
+                p for p in learning.participants if p.address in wanted and p.address not in present
+            ]
+            if not learning.participants:
+                return False
+            ids = self._write_correspondents(conn, [learning])
+            self._write_keys(conn, [learning], ids)
+            _execute_many(
+                conn,
+                _insert(conn, ThreadParticipantRow).on_conflict_do_nothing(),
+                [
+                    {"thread_id": thread_id, "correspondent_id": ids[p.address]}
+                    for p in learning.participants
+                ],
+            )
+        return True
 
     def _learning(self, item: Learnable, direction: Direction | None, now: datetime) -> _Learning:
         message = item.message
