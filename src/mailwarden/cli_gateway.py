@@ -12,6 +12,7 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,7 +22,13 @@ from mailwarden.cli_common import (
     load_config_or_exit,
     load_policy_or_exit,
     open_store,
+    usage_error,
 )
+from mailwarden.config import Config
+from mailwarden.policy.schema import Policy
+
+if TYPE_CHECKING:
+    from mailwarden.gateway.filter import Notifies
 
 DEFAULT_LISTEN = "127.0.0.1:10025"
 DEFAULT_NEXT_HOP = "127.0.0.1:10026"
@@ -81,19 +88,17 @@ def postfix_config(listen: str, next_hop: str) -> None:
 
 
 @click.command("gateway")
-@click.option("--listen", default=DEFAULT_LISTEN, show_default=True, help="HOST:PORT to serve.")
+@click.option("--listen", help=f"HOST:PORT to serve (default: [gateway] listen, {DEFAULT_LISTEN}).")
 @click.option(
     "--next-hop",
-    default=DEFAULT_NEXT_HOP,
-    show_default=True,
-    help="HOST:PORT of the Postfix smtpd that takes delivered mail back.",
+    help="HOST:PORT of the Postfix smtpd that takes delivered mail back "
+    f"(default: [gateway] next_hop, {DEFAULT_NEXT_HOP}).",
 )
 @click.option(
     "--quarantine",
     "quarantine_dir",
-    required=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder where held messages are stored.",
+    help="Folder where held messages are stored (default: [gateway] quarantine).",
 )
 @config_option()
 @db_option()
@@ -103,37 +108,49 @@ def postfix_config(listen: str, next_hop: str) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Policy file (default: the shipped policy).",
 )
-@click.option("--timeout", default=120.0, show_default=True, help="Seconds per message, then 451.")
+@click.option(
+    "--timeout", type=float, help="Seconds per message, then 451 (default: [gateway] 120)."
+)
 def gateway(
-    listen: str,
-    next_hop: str,
-    quarantine_dir: Path,
+    listen: str | None,
+    next_hop: str | None,
+    quarantine_dir: Path | None,
     config_path: Path | None,
     db_url: str | None,
     policy_path: Path | None,
-    timeout: float,
+    timeout: float | None,
 ) -> None:
     """Serve as Postfix's after-queue content filter until SIGTERM or SIGINT."""
     from aiosmtpd.controller import Controller
 
     from mailwarden.gateway.filter import FilterHandler
-    from mailwarden.gateway.quarantine import Quarantine
+    from mailwarden.gateway.quarantine import Quarantine, QuarantineError
     from mailwarden.scan import Scanner
 
+    config = load_config_or_exit(config_path)
+    settings = config.gateway
+    listen = listen or settings.listen
+    next_hop = next_hop or settings.next_hop
     try:
         listen_host, listen_port = host_port(listen)
         hop = host_port(next_hop)
     except click.BadParameter as exc:
         raise click.UsageError(exc.message) from exc
     logging.basicConfig(level=logging.INFO, format="mailwarden gateway: %(levelname)s %(message)s")
-    config = load_config_or_exit(config_path)
     policy = load_policy_or_exit(policy_path)
     store = open_store(config, db_url, required=False)
+    try:
+        quarantine = Quarantine(quarantine_dir or settings.quarantine, settings.database or None)
+    except QuarantineError as exc:
+        usage_error(str(exc))
+    scanner = Scanner(config, knowledge=store, policy=policy)
     handler = FilterHandler(
-        Scanner(config, knowledge=store, policy=policy),
-        Quarantine(quarantine_dir),
+        scanner,
+        quarantine,
         hop,
-        timeout=timeout,
+        timeout=timeout or settings.timeout_seconds,
+        store=store if settings.learn else None,
+        notifier=_notifier(config, policy, hop),
     )
     controller = Controller(handler, hostname=listen_host, port=listen_port)
     stop = threading.Event()
@@ -149,6 +166,27 @@ def gateway(
         stop.wait()
     finally:
         controller.stop()
+        quarantine.close()
         if store is not None:
             store.close()
     logging.info("stopped")
+
+
+def _notifier(config: Config, policy: Policy, next_hop: tuple[str, int]) -> Notifies:
+    """Who tells senders about holds and refusals, with links signed by the installation key."""
+    from mailwarden.gateway.links import LinkSigner
+    from mailwarden.gateway.notices import notice_from
+    from mailwarden.gateway.notifier import Notifier
+    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
+
+    try:
+        key = load_or_create_key(config.knowledge.key_file)
+    except KeyFileError as exc:
+        usage_error(str(exc))
+    return Notifier(
+        LinkSigner(key),
+        policy.model.notices,
+        notice_from(config),
+        config.gateway.link_base_url,
+        next_hop,
+    )

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 import time
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+from sqlalchemy import text
+
+from mailwarden.config import Config
 from mailwarden.gateway.filter import FilterHandler
+from mailwarden.gateway.links import LinkSigner
+from mailwarden.gateway.notifier import Notifier
 from mailwarden.gateway.quarantine import Quarantine
+from mailwarden.knowledge.features import Keyer, normalise
+from mailwarden.knowledge.model import FeatureKind
+from mailwarden.knowledge.store import KnowledgeStore
 from mailwarden.message.model import Address, AddressField, Message, Recipient
 from mailwarden.policy.decide import RecipientDecision
+from mailwarden.policy.schema import Notices, parse_policy
 from mailwarden.report import ScanReport
 from mailwarden.rules.base import Reason, Verdict
 from mailwarden.scan import Scanner
@@ -18,6 +30,15 @@ from mailwarden.scan import Scanner
 from .conftest import Sink, free_port
 
 SENDER = "ann.smith@example.police.uk"
+KEYER = Keyer(b"an installation key for the tests")
+SIGNER = LinkSigner(b"an installation key for the tests")
+LINK_BASE = "https://mailwarden.example.police.uk/held"
+
+
+def notifier(port: int) -> Notifier:
+    return Notifier(
+        SIGNER, Notices(), "postmaster@example.police.uk", LINK_BASE, ("127.0.0.1", port)
+    )
 
 
 def mail(to: str, body: str) -> bytes:
@@ -76,8 +97,10 @@ def test_marked_message_to_external_is_held_not_delivered(
     reply = deliver(handler, MARKED, ["claims@insurer.example.com"])
     assert reply.startswith("250 2.0.0")
     [hold] = quarantine.held()
-    assert hold.recipients == ("claims@insurer.example.com",)
-    assert any("protective marking" in r for r in hold.reasons)
+    [held] = hold.recipients
+    assert (held.address, held.verdict) == ("claims@insurer.example.com", Verdict.HOLD)
+    assert any("OFFICIAL-SENSITIVE" in r for r in held.reasons)
+    assert (hold.subject, hold.message_id) == ("Notes", "<1@example.police.uk>")
     assert quarantine.message(hold.id) == MARKED
     assert not received.messages
 
@@ -92,7 +115,7 @@ def test_colleague_is_not_delayed_by_held_external(
     reply = deliver(handler, raw, ["claims@insurer.example.com", "bob.jones@example.police.uk"])
     assert reply.startswith("250 2.0.0")
     [hold] = quarantine.held()
-    assert hold.recipients == ("claims@insurer.example.com",)
+    assert [r.address for r in hold.recipients] == ["claims@insurer.example.com"]
     [message] = received.messages
     assert message.rcpt_tos == ["bob.jones@example.police.uk"]
 
@@ -105,7 +128,10 @@ def test_bcc_recipient_gets_the_messages_most_severe_verdict(
     handler = FilterHandler(scanner, quarantine, ("127.0.0.1", port))
     deliver(handler, MARKED, ["claims@insurer.example.com", "bob.jones@example.police.uk"])
     [hold] = quarantine.held()
-    assert hold.recipients == ("claims@insurer.example.com", "bob.jones@example.police.uk")
+    assert [r.address for r in hold.recipients] == [
+        "claims@insurer.example.com",
+        "bob.jones@example.police.uk",
+    ]
     assert not received.messages
 
 
@@ -123,10 +149,12 @@ def test_next_hop_down_is_451(scanner: Scanner, tmp_path: Path) -> None:
 def test_quarantine_unusable_is_451(
     scanner: Scanner, sink: tuple[Sink, int], tmp_path: Path
 ) -> None:
-    (tmp_path / "file").write_text("")
-    handler = FilterHandler(scanner, Quarantine(tmp_path / "file" / "q"), ("127.0.0.1", sink[1]))
+    quarantine = Quarantine(tmp_path / "q", f"sqlite:///{tmp_path / 'holds.db'}")
+    (tmp_path / "q").write_text("the folder's place is taken")
+    handler = FilterHandler(scanner, quarantine, ("127.0.0.1", sink[1]))
     assert deliver(handler, MARKED, ["claims@insurer.example.com"]).startswith("451 4.3.1")
     assert not sink[0].messages
+    assert not quarantine.held()
 
 
 def test_all_rejected_is_550_without_quoting_content(
@@ -166,12 +194,134 @@ def test_scan_timeout_is_451(sink: tuple[Sink, int], tmp_path: Path) -> None:
     assert deliver(handler, CLEAN, ["bob.jones@example.police.uk"]).startswith("451 4.3.0")
 
 
-def test_mixed_refused_and_delivered_is_250_for_the_delivered_only(
+def test_mixed_refused_and_delivered_is_250_and_the_sender_gets_a_bounce_without_content(
     sink: tuple[Sink, int], tmp_path: Path
 ) -> None:
-    """The refused recipient's bounce is not sent yet (issue 5's remaining work)."""
-    handler = FilterHandler(MixedScanner(), Quarantine(tmp_path), ("127.0.0.1", sink[1]))
+    handler = FilterHandler(
+        MixedScanner(),
+        Quarantine(tmp_path),
+        ("127.0.0.1", sink[1]),
+        descriptions={"protective_marking": "A protective marking above the recipient's"},
+        notifier=notifier(sink[1]),
+    )
     reply = deliver(handler, MARKED, ["claims@insurer.example.com", "bob.jones@example.police.uk"])
     assert reply.startswith("250 2.0.0")
-    [message] = sink[0].messages
-    assert message.rcpt_tos == ["bob.jones@example.police.uk"]
+    original, bounce = sink[0].wait_for(2)
+    assert original.rcpt_tos == ["bob.jones@example.police.uk"]
+    assert (bounce.mail_from, bounce.rcpt_tos) == ("<>", [SENDER])
+    report = email.message_from_bytes(bounce.content)
+    assert report.get_content_type() == "multipart/report"
+    text = bounce.content.decode()
+    assert "claims@insurer.example.com" in text and "protective marking" in text
+    assert "Ellie" not in text and "payroll" not in text
+
+
+def test_the_sender_of_a_held_message_gets_a_notice_with_a_signed_link(
+    scanner: Scanner, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    quarantine = Quarantine(tmp_path)
+    handler = FilterHandler(scanner, quarantine, ("127.0.0.1", sink[1]), notifier=notifier(sink[1]))
+    deliver(handler, MARKED, ["claims@insurer.example.com"])
+    [hold] = quarantine.held()
+    [notice] = sink[0].wait_for(1)
+    assert notice.rcpt_tos == [SENDER]
+    body = email.message_from_bytes(notice.content, policy=email.policy.default)
+    text = body.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "claims@insurer.example.com" in text
+    token = text.split(LINK_BASE + "/")[1].split()[0]
+    claim = SIGNER.verify(token, timedelta(days=7))
+    assert (claim.hold_id, claim.sender) == (hold.id, SENDER)
+
+
+def test_a_notice_that_cannot_be_sent_does_not_undo_the_hold(
+    scanner: Scanner, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    quarantine = Quarantine(tmp_path)
+    handler = FilterHandler(
+        scanner, quarantine, ("127.0.0.1", sink[1]), notifier=notifier(free_port())
+    )
+    assert deliver(handler, MARKED, ["claims@insurer.example.com"]).startswith("250 2.0.0")
+    assert len(quarantine.held()) == 1
+
+
+# ---- learning as mail passes ------------------------------------------------------------------
+
+
+SCHOOL = "safeguarding@greenfield.sch.uk"
+CASE_MAIL = mail(
+    f"{SCHOOL}, claims@insurer.example.com",
+    "OFFICIAL-SENSITIVE\r\n\r\nEllie Marsh, case AB/25/0093: the school's report is attached.",
+)
+
+
+def test_what_is_delivered_is_learned_and_what_is_held_is_not(
+    police_config: Config, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    policy = parse_policy('[partners."greenfield.sch.uk"]\ncleared = "OFFICIAL-SENSITIVE"\n')
+    store = KnowledgeStore.open(f"sqlite:///{tmp_path / 'k.db'}", KEYER, ["example.police.uk"])
+    scanner = Scanner(police_config, knowledge=store, policy=policy)
+    quarantine = Quarantine(tmp_path / "q")
+    handler = FilterHandler(scanner, quarantine, ("127.0.0.1", sink[1]), store=store)
+
+    reply = deliver(handler, CASE_MAIL, [SCHOOL, "claims@insurer.example.com"])
+
+    assert reply.startswith("250 2.0.0")
+    [held] = quarantine.held()[0].recipients
+    assert held.address == "claims@insurer.example.com"
+    report = scanner.scan_bytes(CASE_MAIL)
+    known = store.knowledge_for(report.message, report.features)
+    ellie = KEYER.key(FeatureKind.PERSON, normalise(FeatureKind.PERSON, "Ellie Marsh"))
+    history = known.history(ellie)
+    assert history is not None
+    assert history.correspondents == {SENDER, SCHOOL}
+    assert deliver(handler, CASE_MAIL, [SCHOOL]).startswith("250")
+    assert store.stats().messages == 1
+    store.close()
+
+
+def test_a_knowledge_store_that_fails_defers_the_message(
+    police_config: Config, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    store = KnowledgeStore.open(f"sqlite:///{tmp_path / 'k.db'}", KEYER, ["example.police.uk"])
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE correspondents"))
+    scanner = Scanner(police_config, knowledge=store)
+    quarantine = Quarantine(tmp_path / "q")
+    handler = FilterHandler(scanner, quarantine, ("127.0.0.1", sink[1]), store=store)
+
+    reply = deliver(handler, CLEAN, ["bob.jones@example.police.uk"])
+
+    assert reply.startswith("451 4.3.0") and "knowledge store" in reply
+    assert not sink[0].messages and not quarantine.held()
+    store.close()
+
+
+# ---- the time limit ---------------------------------------------------------------------------
+
+
+class SlowThenDeliveringScanner:
+    """A scan that outlives the time limit, then finds nothing wrong."""
+
+    def __init__(self, scanner: Scanner) -> None:
+        self.scanner = scanner
+
+    def scan_bytes(self, raw: bytes, source: str = "") -> ScanReport:
+        time.sleep(0.5)
+        return self.scanner.scan_bytes(raw, source)
+
+
+def test_after_a_timeout_the_abandoned_worker_neither_delivers_nor_holds(
+    scanner: Scanner, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    quarantine = Quarantine(tmp_path)
+    handler = FilterHandler(
+        SlowThenDeliveringScanner(scanner), quarantine, ("127.0.0.1", sink[1]), timeout=0.1
+    )
+    raw = MARKED.replace(b"\r\nSubject:", b"\r\nCc: bob.jones@example.police.uk\r\nSubject:")
+
+    reply = deliver(handler, raw, ["claims@insurer.example.com", "bob.jones@example.police.uk"])
+    time.sleep(1.0)  # the worker thread finishes its scan meanwhile
+
+    assert reply.startswith("451 4.3.0")
+    assert not sink[0].messages
+    assert not quarantine.held()

@@ -1,20 +1,38 @@
 """The content filter: Postfix hands a message over SMTP; we scan it, then act per recipient.
 
-For each envelope recipient the scan's verdict decides: deliver → re-injected
-to the next hop (smtplib, exactly those recipients); confirm or hold → stored
-in the quarantine; reject → refused. Postfix is answered only after every
-action is done:
+For each envelope recipient the scan's verdict decides: deliver → re-injected to
+the next hop (smtplib, exactly those recipients); confirm or hold → stored in the
+quarantine; reject → refused. Postfix is answered only after every action is done:
 
     all delivered or held        250, after the next hop said 250 and holds are durable
-    all rejected                 550, with the rules' plain-words descriptions (never content)
-    some rejected, others not    250 (the refused recipients' bounce is still to come)
-    any exception or timeout     451, so Postfix keeps the message queued and retries
+    all rejected                 550, with the rules' one-line descriptions (never content);
+                                 Postfix bounces it to the sender
+    some rejected, others not    250, and mailwarden sends the sender a bounce for those
+    our failure, or a timeout    451, so Postfix keeps the message queued and retries:
+                                 a scan that failed, the knowledge store down, the
+                                 quarantine or the next hop refusing
 
-Holds are written before re-injection: if re-injection then fails, Postfix
-retries and the hold may be stored twice, which a reviewer can see; the other
-order could deliver twice. An envelope recipient the headers do not name (Bcc)
-gets the most severe verdict of the message; a message with no header
-recipients at all is held.
+The actions run in this order, each only if the one before succeeded:
+
+    1. learn the message as sent to the delivered recipients (the store is down → 451,
+       before anything else is done; a retry learns it once)
+    2. store the holds durably
+    3. re-inject for the delivered recipients
+    4. notices: the sender's hold notice, the bounce for refused recipients (best
+       effort: by then the message's fate is settled, so a failure is logged, not a 451)
+
+An envelope recipient the headers do not name (Bcc) gets the most severe verdict of
+the message; a message with no header recipients at all is held.
+
+The duplicate window. A message is delivered twice only if Postfix does not hear our
+250 after the next hop accepted the message: mailwarden killed between the two, or
+the 250 lost on the wire. A timeout does not open it wider: when the time limit
+passes, Postfix is answered 451 at once, and the worker thread, which cannot be
+killed, checks before each action whether it was abandoned and stops there. What is
+left is a worker already inside re-injection when the limit passed. A hold stored
+before an abandonment or a failed re-injection is stored again on the retry (a
+reviewer sees both; the other order could deliver twice). docs/deploy.md has the
+measured figures.
 """
 
 from __future__ import annotations
@@ -22,12 +40,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from mailwarden.gateway.quarantine import Quarantine, QuarantineError
+from mailwarden.gateway.learning import learn_delivered
+from mailwarden.gateway.quarantine import HeldRecipient, Quarantine, QuarantineError
 from mailwarden.gateway.replies import Reply
+from mailwarden.knowledge.store import KnowledgeStore
 from mailwarden.report import ScanReport
 from mailwarden.rules.base import Verdict
 
@@ -43,19 +64,56 @@ class ScansBytes(Protocol):
     def scan_bytes(self, raw: bytes, source: str = "") -> ScanReport: ...
 
 
-class NextHopError(Exception):
-    """The next hop did not accept the message for every recipient we gave it."""
+@dataclass(frozen=True, slots=True)
+class Disposition:
+    """One envelope recipient's verdict and why, in two registers."""
+
+    address: str
+    verdict: Verdict
+    descriptions: tuple[str, ...] = ()
+    """The rules' one-line descriptions: safe to send anywhere (an SMTP reply, a bounce)."""
+    explanations: tuple[str, ...] = ()
+    """The rules' own explanations, which may name people and cases: for the sender's
+    notice and the reviewer only."""
 
 
 @dataclass(slots=True)
 class Plan:
-    """The envelope recipients sorted by what happens to them, and why."""
+    """The envelope recipients sorted by what happens to them."""
 
     deliver: list[str] = field(default_factory=list)
-    hold: list[str] = field(default_factory=list)
-    reject: list[str] = field(default_factory=list)
-    hold_reasons: list[str] = field(default_factory=list)
-    reject_reasons: list[str] = field(default_factory=list)
+    hold: list[Disposition] = field(default_factory=list)
+    reject: list[Disposition] = field(default_factory=list)
+
+    def reject_descriptions(self) -> list[str]:
+        return list(dict.fromkeys(d for r in self.reject for d in r.descriptions))
+
+
+class Notifies(Protocol):
+    """Who tells the sender: `gateway.notifier.Notifier`."""
+
+    def held(
+        self, hold_id: str, sender: str, report: ScanReport, held: Sequence[Disposition]
+    ) -> None:
+        """The notice to the sender of a held message, with its signed link."""
+
+    def refused(
+        self,
+        sender: str,
+        report: ScanReport,
+        refused: Sequence[Disposition],
+        delivered: Sequence[str],
+        held: Sequence[str],
+    ) -> None:
+        """The bounce for recipients refused while others of the message were not."""
+
+
+class NextHopError(Exception):
+    """The next hop did not accept the message for every recipient we gave it."""
+
+
+class Abandoned(Exception):
+    """Postfix was already told 451 (the time limit passed): do nothing more."""
 
 
 def plan(report: ScanReport, recipients: Sequence[str], descriptions: dict[str, str]) -> Plan:
@@ -65,19 +123,21 @@ def plan(report: ScanReport, recipients: Sequence[str], descriptions: dict[str, 
     result = Plan()
     for recipient in recipients:
         decision = by_address.get(recipient.lower())
-        verdict = decision.verdict if decision is not None else worst
-        reasons = [r.rule for r in decision.reasons] if decision is not None else []
-        if decision is None and verdict is not Verdict.DELIVER:
-            reasons = [r.rule for d in report.decisions for r in d.reasons if d.verdict is worst]
-        words = [descriptions.get(rule, rule) for rule in reasons]
+        if decision is not None:
+            verdict, reasons = decision.verdict, list(decision.reasons)
+        else:
+            verdict = worst
+            reasons = [r for d in report.decisions if d.verdict is worst for r in d.reasons]
         if verdict is Verdict.DELIVER:
             result.deliver.append(recipient)
-        elif verdict is Verdict.REJECT:
-            result.reject.append(recipient)
-            result.reject_reasons.extend(w for w in words if w not in result.reject_reasons)
-        else:
-            result.hold.append(recipient)
-            result.hold_reasons.extend(w for w in words if w not in result.hold_reasons)
+            continue
+        disposition = Disposition(
+            recipient,
+            verdict,
+            tuple(dict.fromkeys(descriptions.get(r.rule, r.rule) for r in reasons)),
+            tuple(dict.fromkeys(r.explanation for r in reasons)),
+        )
+        (result.reject if verdict is Verdict.REJECT else result.hold).append(disposition)
     return result
 
 
@@ -91,6 +151,8 @@ class FilterHandler:
         next_hop: tuple[str, int],
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         descriptions: dict[str, str] | None = None,
+        store: KnowledgeStore | None = None,
+        notifier: Notifies | None = None,
     ) -> None:
         self.scanner = scanner
         self.quarantine = quarantine
@@ -100,49 +162,105 @@ class FilterHandler:
         self.descriptions = descriptions or {
             r.name: r.description.rstrip(".") for r in rules if hasattr(r, "description")
         }
+        self.store = store
+        """Where delivered mail is learned as it passes; None learns nothing."""
+        self.notifier = notifier
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
+        abandoned = threading.Event()
         try:
             return await asyncio.wait_for(
                 asyncio.to_thread(
-                    self.process, raw, envelope.mail_from or "", list(envelope.rcpt_tos)
+                    self.process, raw, envelope.mail_from or "", list(envelope.rcpt_tos), abandoned
                 ),
                 self.timeout,
             )
         except TimeoutError:
+            abandoned.set()
             log.error("message from %s timed out after %gs", envelope.mail_from, self.timeout)
             return str(Reply.S451_INTERNAL)
         except Exception:
             log.exception("message from %s: internal failure", envelope.mail_from)
             return str(Reply.S451_INTERNAL)
 
-    def process(self, raw: bytes, sender: str, recipients: list[str]) -> str:
+    def process(
+        self,
+        raw: bytes,
+        sender: str,
+        recipients: list[str],
+        abandoned: threading.Event | None = None,
+    ) -> str:
         """Scan, act, and the reply for Postfix; runs in a worker thread."""
+        abandoned = abandoned or threading.Event()
         report = self.scanner.scan_bytes(raw, f"smtp:{sender}")
+        if report.failed_internally:
+            detail = "; ".join(p.detail for p in report.problems if p.kind == "internal")
+            log.error("message from %s not judged: %s", sender, detail)
+            knowledge = any(p.location == "knowledge" for p in report.problems)
+            return str(Reply.S451_STORE if knowledge else Reply.S451_INTERNAL)
         todo = plan(report, recipients, self.descriptions)
         if todo.reject and not todo.deliver and not todo.hold:
-            return Reply.S550_REFUSED.with_reason("; ".join(todo.reject_reasons))
-        if todo.hold:
+            return Reply.S550_REFUSED.with_reason("; ".join(todo.reject_descriptions()))
+        try:
+            return self._act(raw, sender, report, todo, abandoned)
+        except Abandoned:
+            log.warning("message from %s abandoned after the time limit", sender)
+            return str(Reply.S451_INTERNAL)
+
+    def _act(
+        self,
+        raw: bytes,
+        sender: str,
+        report: ScanReport,
+        todo: Plan,
+        abandoned: threading.Event,
+    ) -> str:
+        if todo.deliver and self.store is not None:
+            _unless(abandoned)
             try:
-                hold_id = self.quarantine.hold(raw, sender, todo.hold, todo.hold_reasons)
+                learn_delivered(self.store, report, raw, todo.deliver)
+            except Exception as exc:
+                log.error("learning failed, message deferred: %r", exc)
+                return str(Reply.S451_STORE)
+        hold_id = ""
+        if todo.hold:
+            _unless(abandoned)
+            held = [HeldRecipient(d.address, d.verdict, d.explanations) for d in todo.hold]
+            try:
+                hold_id = self.quarantine.hold(
+                    raw, sender, held, report.message.subject, report.message.message_id
+                )
             except QuarantineError as exc:
                 log.error("%s", exc)
                 return str(Reply.S451_QUARANTINE)
-            log.info("held %s for %s", hold_id, ", ".join(todo.hold))
+            log.info("held %s for %s", hold_id, ", ".join(d.address for d in todo.hold))
         if todo.deliver:
+            _unless(abandoned)
             try:
                 self.reinject(raw, sender, todo.deliver)
             except (OSError, smtplib.SMTPException, NextHopError) as exc:
                 log.error("re-injection to %s:%d failed: %s", *self.next_hop, exc)
                 return str(Reply.S451_NEXT_HOP)
-        if todo.reject:
-            log.warning("refused %s (bounce not yet sent)", ", ".join(todo.reject))
+        self._notify(sender, report, todo, hold_id)
         if todo.hold or todo.reject:
             return str(Reply.S250_HELD if todo.hold else Reply.S250_ACCEPTED)
         return str(Reply.S250_DELIVERED)
+
+    def _notify(self, sender: str, report: ScanReport, todo: Plan, hold_id: str) -> None:
+        """The sender's notices; the message's fate is settled, so a failure is only logged."""
+        if self.notifier is None or not sender:
+            return
+        try:
+            if todo.hold:
+                self.notifier.held(hold_id, sender, report, todo.hold)
+            if todo.reject:
+                held = [d.address for d in todo.hold]
+                self.notifier.refused(sender, report, todo.reject, todo.deliver, held)
+        except Exception as exc:
+            log.error("could not notify %s: %r", sender, exc)
 
     def reinject(self, raw: bytes, sender: str, recipients: list[str]) -> None:
         """Hand the message to the next hop for exactly these recipients; raise unless all 250."""
@@ -151,3 +269,8 @@ class FilterHandler:
             refused = smtp.sendmail(sender, recipients, raw)
         if refused:
             raise NextHopError(f"refused {', '.join(refused)}")
+
+
+def _unless(abandoned: threading.Event) -> None:
+    if abandoned.is_set():
+        raise Abandoned
