@@ -79,6 +79,7 @@ class Scanner:
                 "limit",
                 f"message of {len(raw):,} bytes is over the "
                 f"{limits.max_message_bytes:,}-byte limit",
+                limit="size",
             )
             return self._report(source, message, [], [problem], started)
         return self.scan_message(parse_message(raw, limits.parsing()), source, started)
@@ -110,7 +111,7 @@ class Scanner:
                 )
         except HardStop:
             detail = f"time limit of {budget.limits.seconds_per_message:g}s reached; scan stopped"
-            extraction.problems.append(ExtractionProblem("message", "limit", detail))
+            extraction.problems.append(ExtractionProblem("message", "limit", detail, "time"))
         return self._report(source, message, findings, extraction.problems, started)
 
     def _report(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from tests.rules.story import Mail, judge, to, town
+from tests.rules.story import Mail, judge, someone, to, town
 from tests.rules.test_wrong_thread import SLIP
 
 from mailwarden.policy import RecipientClass, decide, default_policy, parse_policy, recipient_class
-from mailwarden.rules import DEFAULT_RULES, Verdict
+from mailwarden.policy.decide import policy_key
+from mailwarden.rules import DEFAULT_RULES, Reason, ReasonKind, Verdict
 
 TODAY = date(2026, 11, 25)
 NEW_ADDRESS = "j.smith@example.org"
@@ -97,3 +98,26 @@ def test_no_reason_delivers_and_says_so() -> None:
     subject = judge(SLIP, town())
     decision = decide(to(subject, "j.smith@example.net"), [], default_policy(), today=TODAY)
     assert (decision.verdict, decision.decided_by) == (Verdict.DELIVER, "no rule fired")
+
+
+WORDED_LIKE_LIMITS = (
+    "attachment:over the 5-byte limit.pdf could not be scanned (time limit of 1s reached), so "
+    "what it contains is unknown, and j.smith@example.org is outside the organisation."
+)
+
+
+def test_the_line_for_unreadable_content_is_the_reasons_kind_not_its_wording() -> None:
+    """A regression: the line was once chosen by looking for "-byte limit" and "time limit"
+    in the explanation, which a file's name or a library's error could carry."""
+    recipient = someone(NEW_ADDRESS)
+    for kind, line in [
+        (ReasonKind.UNSCANNABLE, '[actions] unscannable = "confirm"'),
+        (ReasonKind.TOO_LARGE, '[actions] too_large = "hold"'),
+        (ReasonKind.TOO_SLOW, '[actions] too_slow = "hold"'),
+    ]:
+        reason = Reason("unscannable_content", Verdict.CONFIRM, WORDED_LIKE_LIMITS, kind=kind)
+        assert policy_key(reason) == kind.value
+        decision = decide(recipient, [reason], default_policy(), RecipientClass.NEW, TODAY)
+        assert decision.decided_by.endswith(line), kind
+    plain = Reason("wrong_thread", Verdict.HOLD, "too_large too_slow")
+    assert policy_key(plain) == "wrong_thread"

@@ -51,3 +51,15 @@ def test_the_default_policy_gives_every_rule_its_own_severity_for_every_class() 
         for cls in RecipientClass:
             found = policy.action(rule.name, cls)
             assert found is not None and found[0] is rule.severity, (rule.name, cls)
+
+
+def test_the_default_policy_holds_a_message_whose_scan_ran_out_of_time() -> None:
+    hurried = config_from_dict(
+        {
+            "organisation": {"domains": ["example.police.uk"]},
+            "limits": {"seconds_per_message": 1e-9},
+        }
+    )
+    result = verdicts(Scanner(hurried, policy=default_policy()))
+    assert result["r.patel@gmail.com"].startswith("hold default_policy.toml:")
+    assert result["r.patel@gmail.com"].endswith('[actions] too_slow = "hold"')

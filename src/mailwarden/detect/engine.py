@@ -114,7 +114,7 @@ class Detector:
         seen: set[tuple[FindingType, str, str, str]] = set()
         per_segment, unfinished = self._matches(segments, message, budget)
         if unfinished and problems is not None:
-            problems.append(ExtractionProblem("message", "limit", unfinished))
+            problems.append(ExtractionProblem("message", "limit", unfinished, "time"))
         for segment, matches in zip(segments, per_segment, strict=True):
             signature_start = _signature_start(segment) if addressing.sender_is_internal else None
             for match, recognizer_name in _resolve_overlaps(matches):

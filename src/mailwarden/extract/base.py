@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 from mailwarden.extract.errors import ExtractionError
 from mailwarden.extract.limits import Budget
@@ -36,6 +36,10 @@ class ExtractionProblem:
     """`corrupt`, `encrypted`, `limit`, `unreadable` (a format not read), `internal`, or
     `unsupported` (media, not read for text: the only kind that is not unscannable)."""
     detail: str
+    limit: Literal["", "size", "time"] = ""
+    """Which limit a `limit` problem hit, where the policy judges it apart: "size" (the
+    message was over `max_message_bytes` and not read at all) or "time" (the message's
+    time ran out); "" for any other problem."""
 
     @property
     def unscannable(self) -> bool:
@@ -105,7 +109,7 @@ class ExtractContext:
 
 
 def problem_from_error(location: str, error: ExtractionError) -> ExtractionProblem:
-    from mailwarden.extract.errors import EncryptedFile, LimitExceeded
+    from mailwarden.extract.errors import EncryptedFile, LimitExceeded, TimeLimitExceeded
 
     if isinstance(error, EncryptedFile):
         kind = "encrypted"
@@ -113,4 +117,5 @@ def problem_from_error(location: str, error: ExtractionError) -> ExtractionProbl
         kind = "limit"
     else:
         kind = "corrupt"
-    return ExtractionProblem(location, kind, str(error) or type(error).__name__)
+    limit: Literal["", "time"] = "time" if isinstance(error, TimeLimitExceeded) else ""
+    return ExtractionProblem(location, kind, str(error) or type(error).__name__, limit)

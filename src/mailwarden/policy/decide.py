@@ -64,15 +64,9 @@ def decide(
 
 
 def policy_key(reason: Reason) -> str:
-    """The policy line a reason is looked up under: its rule's name, or for unreadable
-    content whether it was too large, too slow or unreadable."""
-    if reason.rule != "unscannable_content":
-        return reason.rule
-    if "-byte limit" in reason.explanation:
-        return "too_large"
-    if "time limit" in reason.explanation:
-        return "too_slow"
-    return "unscannable"
+    """The policy line a reason is looked up under: its kind when it has one (for unreadable
+    content: too_large, too_slow, unscannable), else its rule's name."""
+    return reason.rule if reason.kind is None else reason.kind.value
 
 
 def recipient_class(subject: RuleInput, recipient: Recipient) -> RecipientClass:

@@ -36,11 +36,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from mailwarden.rules import DEFAULT_RULES, Verdict
+from mailwarden.rules import DEFAULT_RULES, ReasonKind, Verdict
 
-EXTRA_KEYS = ("unscannable", "too_large", "too_slow")
-"""Lines for content the scan could not read, beyond the rules' own names: what
-`unscannable_content` asks for when the message was unreadable, too large or too slow."""
+EXTRA_KEYS = tuple(kind.value for kind in ReasonKind)
+"""Lines beyond the rules' own names, for a reason with a `kind`: what `unscannable_content`
+asks for when the message was unreadable, too large or too slow."""
 NOTICE_FIELDS = frozenset({"recipient", "sender", "subject", "reasons", "link", "verdict"})
 DEFAULT_POLICY_NAME = "default_policy.toml"
 

@@ -28,6 +28,18 @@ class Verdict(StrEnum):
         return list(Verdict).index(self)
 
 
+class ReasonKind(StrEnum):
+    """A finer name than the rule's for what a reason is about: the policy line it is
+    decided under, when the policy file has one (`[actions] too_large = "hold"`)."""
+
+    UNSCANNABLE = "unscannable"
+    """Content that could not be read: encrypted, corrupt, a format not read, a limit."""
+    TOO_LARGE = "too_large"
+    """The message was over the size limit and was not read at all."""
+    TOO_SLOW = "too_slow"
+    """The message's scan ran out of time; what was left was not read."""
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     """A rule's hit for one recipient: which rule, what it asks for, and why in plain words."""
@@ -37,6 +49,9 @@ class Reason:
     explanation: str
     evidence: tuple[str, ...] = ()
     """The findings' texts (or addresses) that triggered it, for the reviewer."""
+    kind: ReasonKind | None = None
+    """What the reason is about when the policy may judge it apart from the rest of its
+    rule; None when the rule's name says it all."""
 
 
 @dataclass(frozen=True, slots=True)
