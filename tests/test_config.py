@@ -63,7 +63,7 @@ def test_recipient_and_marking_settings_validate_their_values(tmp_path: Path) ->
         write(
             tmp_path,
             '[recipients]\npartner_domains = ["Greenfield.sch.uk"]\nbulk_people = 5\n'
-            '[markings]\nclearances = { "greenfield.sch.uk" = "OFFICIAL-SENSITIVE" }\n'
+            '[markings]\nclearances = { "@Greenfield.sch.uk" = "OFFICIAL-SENSITIVE" }\n'
             '[knowledge]\nkey_file = "keys/mw.key"\n',
         )
     )
@@ -72,3 +72,21 @@ def test_recipient_and_marking_settings_validate_their_values(tmp_path: Path) ->
     assert config.knowledge.key_file == tmp_path / "keys" / "mw.key"
     with pytest.raises(ConfigError, match=r"markings\.clearances\.x\.org"):
         load_config(write(tmp_path, '[markings]\nclearances = { "x.org" = "SECRETISH" }\n'))
+
+
+def test_recipient_and_marking_keys_still_load_and_say_where_they_moved(tmp_path: Path) -> None:
+    """Deprecated: the policy file holds these now; an older config still loads, and can say
+    which of its keys to move (docs/policy.md)."""
+    config = load_config(
+        write(
+            tmp_path,
+            '[recipients]\npartner_domains = ["greenfield.sch.uk"]\nbulk_people = 5\n'
+            '[markings]\ndefault_clearance = "OFFICIAL"\n',
+        )
+    )
+    assert config.recipients.moved() + config.markings.moved() == [
+        "[recipients] bulk_people: now [thresholds] bulk_people",
+        '[recipients] partner_domains: now [partners."DOMAIN"]',
+        "[markings] default_clearance: now [markings] default_clearance",
+    ]
+    assert load_config(write(tmp_path, "[organisation]\n")).recipients.moved() == []

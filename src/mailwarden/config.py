@@ -142,29 +142,64 @@ MARKING_ORDER: tuple[str, ...] = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "T
 
 
 class RecipientsConfig(_Section):
+    """Deprecated: these belong in the policy file (`[thresholds]`, `[partners]`), which
+    overrides them; they still apply where it is silent (docs/policy.md)."""
+
     partner_domains: list[str] = Field(default_factory=list)
     """Domains of partner organisations (schools, councils, health) that the organisation
-    works with: known, but outside."""
+    works with: known, but outside. Policy file: `[partners."DOMAIN"]`."""
     bulk_people: PositiveInt = 10
-    """This many different people's details to one outside recipient is bulk personal data."""
+    """This many different people's details to one outside recipient is bulk personal data.
+    Policy file: `[thresholds] bulk_people`."""
     exposed_min_external: PositiveInt = 3
-    """This many outside recipients in To/Cc who have not written to each other are exposed."""
+    """This many outside recipients in To/Cc who have not written to each other are exposed.
+    Policy file: `[thresholds] exposed_min_external`."""
     lookalike_max_distance: PositiveInt = 2
-    """An unknown address within this many edits of a known contact's is a look-alike."""
+    """An unknown address within this many edits of a known contact's is a look-alike.
+    Policy file: `[thresholds] lookalike_max_distance`."""
 
     @field_validator("partner_domains")
     @classmethod
     def _lower(cls, value: list[str]) -> list[str]:
         return [d.strip().lower().lstrip("@") for d in value]
 
+    def moved(self) -> list[str]:
+        """The keys this file sets that now belong in the policy file, and where."""
+        where = {
+            "partner_domains": '[partners."DOMAIN"]',
+            "bulk_people": "[thresholds] bulk_people",
+            "exposed_min_external": "[thresholds] exposed_min_external",
+            "lookalike_max_distance": "[thresholds] lookalike_max_distance",
+        }
+        return [f"[recipients] {k}: now {where[k]}" for k in sorted(self.model_fields_set)]
+
 
 class MarkingsConfig(_Section):
+    """Deprecated: these belong in the policy file (`[partners]`, `[markings]`), which
+    overrides them; they still apply where it is silent (docs/policy.md)."""
+
     clearances: dict[str, Marking] = Field(default_factory=dict)
-    """The highest protective marking each domain or address is cleared to receive."""
+    """The highest protective marking each domain or address is cleared to receive.
+    Policy file: `[partners."DOMAIN"] cleared`, or `[markings.cleared]` for a non-partner."""
     internal_clearance: Marking = "SECRET"
-    """What the organisation's own domains are cleared for unless `clearances` says otherwise."""
+    """What the organisation's own domains are cleared for unless `clearances` says otherwise.
+    Policy file: `[markings] internal_clearance`."""
     default_clearance: Marking = "OFFICIAL"
-    """What any other recipient is cleared for."""
+    """What any other recipient is cleared for. Policy file: `[markings] default_clearance`."""
+
+    @field_validator("clearances")
+    @classmethod
+    def _lower(cls, value: dict[str, Marking]) -> dict[str, Marking]:
+        return {k.strip().lower().lstrip("@"): v for k, v in value.items()}
+
+    def moved(self) -> list[str]:
+        """The keys this file sets that now belong in the policy file, and where."""
+        where = {
+            "clearances": '[partners."DOMAIN"] cleared, or [markings.cleared]',
+            "internal_clearance": "[markings] internal_clearance",
+            "default_clearance": "[markings] default_clearance",
+        }
+        return [f"[markings] {k}: now {where[k]}" for k in sorted(self.model_fields_set)]
 
 
 class GatewayConfig(_Section):

@@ -25,6 +25,7 @@ from mailwarden.message.model import Message, ParseProblem
 from mailwarden.message.parse import parse_message
 from mailwarden.policy.decide import decide, recipient_class
 from mailwarden.policy.schema import Policy
+from mailwarden.policy.settings import policy_settings
 from mailwarden.report import ScanReport
 from mailwarden.rules import DEFAULT_RULES, Rule, RuleInput
 
@@ -142,6 +143,7 @@ class Scanner:
             self._internal_domains(message),
             features,
             knowledge,
+            policy_settings(self.policy, self.config),
         )
         decisions = []
         today = date.today()

@@ -81,3 +81,38 @@ def test_explain_with_the_default_policy_and_scan_with_a_policy(tmp_path: Path) 
     assert [r["verdict"] for r in allowed["recipients"]] == ["deliver"]
     assert [r["verdict"] for r in asked["recipients"]] == ["confirm"]
     assert run("scan", "--policy", str(tmp_path / "none.toml"), str(ENCRYPTED)).returncode == 2
+
+
+PARTNERS = """\
+# who we work with
+[partners."northshire.gov.uk"]
+cleared = "OFFICIAL-SENSITIVE"
+[partners."greenfield.sch.uk"]
+
+[actions.protective_marking]
+partner = "reject"
+"""
+
+
+def test_explain_names_the_line_with_partners_and_their_clearances(tmp_path: Path) -> None:
+    message = tmp_path / "briefing.eml"
+    message.write_bytes(
+        b"From: Kate Ahmed <k.ahmed@example.police.uk>\r\n"
+        b"To: p.nair@northshire.gov.uk, safeguarding@greenfield.sch.uk\r\n"
+        b"Subject: Strategy meeting\r\n\r\n"
+        b"OFFICIAL-SENSITIVE\r\n\r\nThe strategy meeting is moved to Thursday.\r\n"
+    )
+    policy = tmp_path / "partners.toml"
+    policy.write_text(PARTNERS)
+    done = run("policy", "explain", str(policy), str(message))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [
+        "  p.nair@northshire.gov.uk: confirm by rule default severity "
+        "(rules: sensitive_to_external)",
+        "  safeguarding@greenfield.sch.uk: reject by partners.toml:7 [actions.protective_marking] "
+        'partner = "reject" (rules: protective_marking, sensitive_to_external)',
+    ]
+    policy.write_text(PARTNERS.replace('cleared = "OFFICIAL-SENSITIVE"', 'cleared = "PUBLIC"'))
+    bad = run("policy", "check", str(policy))
+    assert bad.returncode == 2
+    assert bad.stderr.startswith('partners.toml:3: partners."northshire.gov.uk".cleared: ')

@@ -40,7 +40,7 @@ def test_the_seed_case_to_a_new_external_address_is_held_by_the_default_policy()
     assert result == f'hold by default_policy.toml:{line} [actions.wrong_thread] new = "hold"'
 
 
-def test_recipient_classes_come_from_the_config_and_the_store() -> None:
+def test_recipient_classes_come_from_the_config_the_policy_and_the_store() -> None:
     mail = replace(
         SLIP,
         to=(

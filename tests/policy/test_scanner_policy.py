@@ -63,3 +63,42 @@ def test_the_default_policy_holds_a_message_whose_scan_ran_out_of_time() -> None
     result = verdicts(Scanner(hurried, policy=default_policy()))
     assert result["r.patel@gmail.com"].startswith("hold default_policy.toml:")
     assert result["r.patel@gmail.com"].endswith('[actions] too_slow = "hold"')
+
+
+BRIEFING = (
+    b"From: Kate Ahmed <k.ahmed@example.police.uk>\r\n"
+    b"To: p.nair@northshire.gov.uk, safeguarding@greenfield.sch.uk\r\n"
+    b"Subject: Strategy meeting\r\n\r\n"
+    b"OFFICIAL-SENSITIVE\r\n\r\nThe strategy meeting for the Oakfield Road burglaries is moved "
+    b"to Thursday at 10am.\r\n"
+)
+PARTNERS = """\
+[partners."northshire.gov.uk"]    # the council
+cleared = "OFFICIAL-SENSITIVE"
+[partners."greenfield.sch.uk"]    # a school: the default clearance, OFFICIAL
+
+[actions.protective_marking]
+partner = "hold"
+"""
+
+
+def test_the_scanner_judges_by_the_policys_partners_and_their_clearances() -> None:
+    """The council is cleared for the marking, the school is not; without a store, any marked
+    message leaving asks the sender to confirm (sensitive_to_external)."""
+    config = config_from_dict({"organisation": {"domains": ["example.police.uk"]}})
+    scanner = Scanner(config, policy=parse_policy(PARTNERS, "partners.toml"))
+    report = scanner.scan_bytes(BRIEFING, "briefing.eml")
+    result = {
+        d.recipient.mailbox.address: (d.verdict.value, d.decided_by, [r.rule for r in d.reasons])
+        for d in report.decisions
+    }
+    assert result == {
+        "p.nair@northshire.gov.uk": ("confirm", "rule default severity", ["sensitive_to_external"]),
+        "safeguarding@greenfield.sch.uk": (
+            "hold",
+            'partners.toml:6 [actions.protective_marking] partner = "hold"',
+            ["protective_marking", "sensitive_to_external"],
+        ),
+    }
+    without = Scanner(config).scan_bytes(BRIEFING, "briefing.eml")
+    assert [d.verdict.value for d in without.decisions] == ["hold", "hold"]

@@ -102,3 +102,98 @@ def test_the_example_in_docs_policy_md_is_a_valid_policy() -> None:
     model = parse_policy(example, "policy.md").model
     assert model.allow[0].rule == "wrong_thread"
     assert set(model.actions) == {"wrong_thread", "too_large", "too_slow", "bulk_personal_data"}
+    assert model.thresholds.exposed_min_external == 3
+    assert model.partners is not None and model.partners["northmoor.gov.uk"].cleared == (
+        "OFFICIAL-SENSITIVE"
+    )
+    assert model.markings.cleared == {"press.office@northmoor.police.uk": "OFFICIAL"}
+
+
+SETTINGS = """\
+[thresholds]
+bulk_people = 5
+exposed_min_external = 4
+
+[partners."greenfield.sch.uk"]    # a school
+[partners."Northmoor.gov.uk"]     # the council
+cleared = "OFFICIAL-SENSITIVE"
+[partners."temp.clerk@northmoor.gov.uk"]
+cleared = "OFFICIAL"
+
+[markings]
+default_clearance = "OFFICIAL"
+[markings.cleared]
+"press.office@example.police.uk" = "OFFICIAL"
+"""
+
+
+def test_thresholds_partners_and_markings_parse() -> None:
+    model = parse_policy(SETTINGS, "s.toml").model
+    assert (model.thresholds.bulk_people, model.thresholds.lookalike_max_distance) == (5, None)
+    assert model.partners is not None
+    assert {k: p.cleared for k, p in model.partners.items()} == {
+        "greenfield.sch.uk": None,
+        "northmoor.gov.uk": "OFFICIAL-SENSITIVE",
+        "temp.clerk@northmoor.gov.uk": "OFFICIAL",
+    }
+    assert model.markings.cleared == {"press.office@example.police.uk": "OFFICIAL"}
+    assert model.markings.internal_clearance is None  # left to the config, then the default
+
+
+@pytest.mark.parametrize(
+    ("loc", "line"),
+    [
+        (("thresholds", "exposed_min_external"), 3),
+        (("partners", "Northmoor.gov.uk", "cleared"), 7),
+        (("partners", "temp.clerk@northmoor.gov.uk"), 8),
+        (("partners", "greenfield.sch.uk"), 5),  # a quoted name with dots in a header
+        (("markings", "cleared", "press.office@example.police.uk"), 14),
+    ],
+)
+def test_line_of_reads_quoted_table_names(loc: tuple[str | int, ...], line: int) -> None:
+    assert line_of(SETTINGS, loc) == line
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            ("bulk_people = 5", "bulk_people = 0"),
+            "bad.toml:2: thresholds.bulk_people: Input should be greater than 0",
+        ),
+        (
+            ("exposed_min_external = 4", "exposed_minimum = 4"),
+            "bad.toml:3: thresholds.exposed_minimum: unknown setting",
+        ),
+        (
+            ('cleared = "OFFICIAL-SENSITIVE"', 'cleared = "SENSITIVE"'),
+            "bad.toml:7: partners.\"Northmoor.gov.uk\".cleared: Input should be 'OFFICIAL'",
+        ),
+        (
+            ('cleared = "OFFICIAL-SENSITIVE"', 'clearance = "OFFICIAL-SENSITIVE"'),
+            'bad.toml:7: partners."Northmoor.gov.uk".clearance: unknown setting',
+        ),
+        (
+            ('[partners."greenfield.sch.uk"]', "[partners.greenfield]"),
+            "bad.toml:5: partners.greenfield: 'greenfield' is not a mail domain or address",
+        ),
+        (
+            ('[partners."temp.clerk@northmoor.gov.uk"]', '[partners."GreenField.sch.uk"]'),
+            'bad.toml:8: partners."GreenField.sch.uk": already listed under [partners]',
+        ),
+        (
+            ('"press.office@example.police.uk"', '"@northmoor.gov.uk"'),
+            'bad.toml:14: markings.cleared."@northmoor.gov.uk": already listed under [partners]',
+        ),
+        (
+            ('default_clearance = "OFFICIAL"', 'default_clearance = "PUBLIC"'),
+            "bad.toml:12: markings.default_clearance: Input should be 'OFFICIAL'",
+        ),
+    ],
+)
+def test_errors_in_thresholds_partners_and_markings_name_the_line(
+    edit: tuple[str, str], expected: str
+) -> None:
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(SETTINGS.replace(*edit), "bad.toml")
+    assert str(caught.value).startswith(expected), str(caught.value)

@@ -30,16 +30,19 @@ from mailwarden.knowledge.model import (
 )
 from mailwarden.message.addresses import parse_address_header
 from mailwarden.message.model import Address, AddressField, Message, Part, Recipient
-from mailwarden.rules.base import RuleInput
+from mailwarden.policy import parse_policy, policy_settings
+from mailwarden.rules import PolicySettings, RuleInput
 
 POLICE = "example.police.uk"
 KEYER = Keyer(b"rules-tests-installation-key")
-CONFIG = config_from_dict(
-    {
-        "organisation": {"domains": [POLICE]},
-        "recipients": {"partner_domains": ["greenfield.sch.uk", "northshire.gov.uk"]},
-    }
+CONFIG = config_from_dict({"organisation": {"domains": [POLICE]}})
+POLICY = parse_policy(
+    '[partners."greenfield.sch.uk"]    # the school\n'
+    '[partners."northshire.gov.uk"]    # the council\n',
+    "town.toml",
 )
+"""The force's partners; no actions, so every rule keeps its own severity."""
+SETTINGS = policy_settings(POLICY, CONFIG)
 OFFICER = "Kate Ahmed <k.ahmed@example.police.uk>"
 
 KIND_OF = {
@@ -330,15 +333,21 @@ class Mail:
         return found
 
 
-def judge(mail: Mail, world: World | None = None, config: Config = CONFIG) -> RuleInput:
-    """The rules' view of the mail: with the world's knowledge, or (None) without a store."""
+def judge(
+    mail: Mail,
+    world: World | None = None,
+    settings: PolicySettings = SETTINGS,
+    config: Config = CONFIG,
+) -> RuleInput:
+    """The rules' view of the mail: with the world's knowledge, or (None) without a store,
+    and the policy's thresholds, partners and clearances."""
     message = mail.message()
     findings = mail.findings()
     features, knowledge = MessageFeatures(), None
     if world is not None:
         features = features_of(message, findings, world.keyer)
         knowledge = world.knowledge_for(message, features)
-    return RuleInput(message, findings, [], config, (POLICE,), features, knowledge)
+    return RuleInput(message, findings, [], config, (POLICE,), features, knowledge, settings)
 
 
 def to(subject: RuleInput, address: str) -> Recipient:

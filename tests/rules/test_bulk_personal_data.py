@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mailwarden.config import config_from_dict
 from mailwarden.detect.finding import FindingType
 from mailwarden.rules import Verdict
 from mailwarden.rules.bulk_personal_data import BulkPersonalData
 
-from .story import POLICE, Attachment, Mail, finding, judge, to, town
+from .story import POLICE, SETTINGS, Attachment, Mail, finding, judge, to, town
 
 RULE = BulkPersonalData()
 
@@ -53,14 +52,14 @@ def test_the_same_list_to_a_colleague_passes() -> None:
     assert RULE.check(subject, to(subject, f"b.hughes@{POLICE}")) is None
 
 
-def test_below_the_configured_number_of_people_passes() -> None:
+def test_below_the_policys_number_of_people_passes() -> None:
     nine = judge(pastoral_list("parent.rep@gmail.com", PUPILS[:9]))
     assert RULE.check(nine, to(nine, "parent.rep@gmail.com")) is None
-    five = config_from_dict(
-        {"organisation": {"domains": [POLICE]}, "recipients": {"bulk_people": 5}}
-    )
-    subject = judge(pastoral_list("parent.rep@gmail.com", PUPILS[:5]), config=five)
+    five = replace(SETTINGS, bulk_people=5)
+    subject = judge(pastoral_list("parent.rep@gmail.com", PUPILS[:5]), settings=five)
     assert RULE.check(subject, to(subject, "parent.rep@gmail.com")) is not None
+    four = judge(pastoral_list("parent.rep@gmail.com", PUPILS[:4]), settings=five)
+    assert RULE.check(four, to(four, "parent.rep@gmail.com")) is None
 
 
 def test_one_child_named_many_times_and_ways_is_one_person() -> None:
@@ -128,9 +127,7 @@ def test_a_daily_list_of_cases_a_third_of_them_the_councils_goes_to_its_mash() -
         pastoral_list("mash@northshire.gov.uk"),
         attachments=(Attachment(SHEET, rows, tuple(n for n, _ in PUPILS), tuple(refs)),),
     )
-    five = config_from_dict(
-        {"organisation": {"domains": [POLICE]}, "recipients": {"bulk_people": 5}}
-    )
+    five = replace(SETTINGS, bulk_people=5)
     subject = judge(daily, world, five)
     assert RULE.check(subject, to(subject, "mash@northshire.gov.uk")) is None, (
         "8 children are on cases the council is not on, but the list is the council's"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mailwarden.config import config_from_dict
 from mailwarden.detect.finding import FindingType
 from mailwarden.rules import Verdict
 from mailwarden.rules.exposed_recipients import ExposedRecipients
 
-from .story import POLICE, Mail, finding, judge, to, town
+from .story import POLICE, SETTINGS, Mail, finding, judge, to, town
 
 RULE = ExposedRecipients()
 
@@ -67,15 +66,14 @@ def test_the_same_list_in_bcc_exposes_no_one() -> None:
     assert not any(RULE.check(subject, to(subject, a)) for a in VICTIMS)
 
 
-def test_fewer_parties_than_the_configured_minimum_pass() -> None:
+def test_fewer_parties_than_the_policys_minimum_pass() -> None:
     two = replace(SUPPORT_GROUP, to=VICTIMS[:2])
     subject = judge(two)
     assert RULE.check(subject, to(subject, VICTIMS[0])) is None
-    five = config_from_dict(
-        {"organisation": {"domains": [POLICE]}, "recipients": {"exposed_min_external": 5}}
-    )
-    subject = judge(SUPPORT_GROUP, config=five)
+    subject = judge(SUPPORT_GROUP, settings=replace(SETTINGS, exposed_min_external=5))
     assert RULE.check(subject, to(subject, VICTIMS[0])) is None
+    subject = judge(SUPPORT_GROUP, settings=replace(SETTINGS, exposed_min_external=4))
+    assert RULE.check(subject, to(subject, VICTIMS[0])) is not None
 
 
 def test_colleagues_at_one_firm_know_each_other() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from mailwarden.config import config_from_dict
 from mailwarden.rules import Verdict
 from mailwarden.rules.lookalike_address import LookalikeAddress, distance
 
-from .story import POLICE, Mail, judge, to, town
+from .story import POLICE, SETTINGS, Mail, judge, to, town
 
 RULE = LookalikeAddress()
 UPDATE = "Dear John,\n\nThe CCTV for AB/25/0071 shows the car being damaged."
@@ -109,15 +110,12 @@ def test_a_colleagues_new_address_is_trusted() -> None:
     assert RULE.check(subject, to(subject, f"k.ahmed2@{POLICE}")) is None
 
 
-def test_the_allowed_distance_comes_from_the_config() -> None:
+def test_the_allowed_distance_comes_from_the_policy() -> None:
     world = town().lookalike("safeguarding@grenfeild.sch.uk", "safeguarding@greenfield.sch.uk")
     mail = Mail(to=("safeguarding@grenfeild.sch.uk",), body=UPDATE)
-    strict = config_from_dict(
-        {"organisation": {"domains": [POLICE]}, "recipients": {"lookalike_max_distance": 1}}
-    )
     subject = judge(mail, world)
     assert RULE.check(subject, to(subject, "safeguarding@grenfeild.sch.uk")) is not None
-    subject = judge(mail, world, strict)
+    subject = judge(mail, world, replace(SETTINGS, lookalike_max_distance=1))
     assert RULE.check(subject, to(subject, "safeguarding@grenfeild.sch.uk")) is None
 
 

@@ -2,34 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from mailwarden.config import Config, config_from_dict
 from mailwarden.detect.finding import Finding, FindingType
 from mailwarden.detect.recognizer import TextContext
 from mailwarden.detect.recognizers.protective_marking import ProtectiveMarkingRecognizer
-from mailwarden.rules import Verdict
+from mailwarden.rules import PolicySettings, Verdict
 from mailwarden.rules.protective_marking import ProtectiveMarking
 
-from .story import POLICE, Mail, judge, to
+from .story import POLICE, SETTINGS, Mail, judge, to
 
 RULE = ProtectiveMarking()
-CLEARED = config_from_dict(
-    {
-        "organisation": {"domains": [POLICE]},
-        "markings": {
-            "clearances": {
-                "northshire.gov.uk": "OFFICIAL-SENSITIVE",
-                "@cps.gov.uk": "SECRET",
-                "temp.clerk@cps.gov.uk": "OFFICIAL",
-                f"press.office@{POLICE}": "OFFICIAL",
-            }
-        },
-    }
+CLEARED = replace(
+    SETTINGS,
+    clearances={
+        "northshire.gov.uk": "OFFICIAL-SENSITIVE",
+        "cps.gov.uk": "SECRET",
+        "temp.clerk@cps.gov.uk": "OFFICIAL",
+        f"press.office@{POLICE}": "OFFICIAL",
+    },
 )
 
 
-def marked(body: str, recipient: str, config: Config = CLEARED) -> tuple[Verdict, str] | None:
+def marked(
+    body: str, recipient: str, settings: PolicySettings = CLEARED
+) -> tuple[Verdict, str] | None:
     """The rule's action and explanation for a mail with this body, marked as the recognizer
     reads it."""
     findings = [
@@ -37,7 +36,7 @@ def marked(body: str, recipient: str, config: Config = CLEARED) -> tuple[Verdict
                 m.explanation, "protective_marking", category=m.category)
         for m in ProtectiveMarkingRecognizer().analyze(body, TextContext())
     ]  # fmt: skip
-    subject = judge(Mail(to=(recipient,), body=body, found=tuple(findings)), config=config)
+    subject = judge(Mail(to=(recipient,), body=body, found=tuple(findings)), settings=settings)
     reason = RULE.check(subject, to(subject, recipient))
     return None if reason is None else (reason.action, reason.explanation)
 
@@ -111,11 +110,9 @@ def test_the_highest_marking_in_the_message_is_the_one_judged() -> None:
     assert found is not None and found[0] is Verdict.REJECT and "marked SECRET" in found[1]
 
 
-def test_the_default_clearances_come_from_the_config() -> None:
-    relaxed = config_from_dict(
-        {
-            "organisation": {"domains": [POLICE]},
-            "markings": {"default_clearance": "OFFICIAL-SENSITIVE"},
-        }
-    )
+def test_the_default_clearances_come_from_the_policy() -> None:
+    relaxed = replace(CLEARED, default_clearance="OFFICIAL-SENSITIVE")
     assert marked(BRIEFING, "parent.rep@gmail.com", relaxed) is None
+    wary = replace(CLEARED, internal_clearance="OFFICIAL")
+    found = marked(BRIEFING, f"b.hughes@{POLICE}", wary)
+    assert found is not None and found[0] is Verdict.HOLD

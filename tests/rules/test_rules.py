@@ -16,7 +16,18 @@ from mailwarden.policy import decide
 from mailwarden.rules import DEFAULT_RULES, RuleInput, Verdict
 from mailwarden.scan import Scanner
 
-from .story import CONFIG, POLICE, SCHOOL_REPORT, Mail, finding, judge, someone, to, town
+from .story import (
+    CONFIG,
+    POLICE,
+    POLICY,
+    SCHOOL_REPORT,
+    Mail,
+    finding,
+    judge,
+    someone,
+    to,
+    town,
+)
 
 TESTS = Path(__file__).parent
 
@@ -73,8 +84,8 @@ def email(
 
 @pytest.fixture(scope="module")
 def guarded() -> Scanner:
-    """The whole pipeline, with what the force has learned of the town."""
-    return Scanner(CONFIG, knowledge=town())
+    """The whole pipeline, with what the force has learned of the town, and its partners."""
+    return Scanner(CONFIG, knowledge=town(), policy=POLICY)
 
 
 SCHOOL_UPDATE = (

@@ -1,4 +1,5 @@
-"""Decide stage: reasons per recipient and the policy file → a verdict per recipient."""
+"""Decide stage: reasons per recipient and the policy file → a verdict per recipient; and
+the thresholds, partners and clearances the policy file gives the rules."""
 
 from mailwarden.policy.decide import RecipientDecision, decide, recipient_class
 from mailwarden.policy.schema import (
@@ -10,6 +11,7 @@ from mailwarden.policy.schema import (
     load_policy,
     parse_policy,
 )
+from mailwarden.policy.settings import policy_settings
 
 __all__ = [
     "Policy",
@@ -21,5 +23,6 @@ __all__ = [
     "line_of",
     "load_policy",
     "parse_policy",
+    "policy_settings",
     "recipient_class",
 ]

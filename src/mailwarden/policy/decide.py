@@ -70,7 +70,7 @@ def policy_key(reason: Reason) -> str:
 
 
 def recipient_class(subject: RuleInput, recipient: Recipient) -> RecipientClass:
-    """Internal, partner (a [recipients] partner domain), known (the store has seen the
+    """Internal, partner (under the policy's [partners]), known (the store has seen the
     address) or new. An address that will not parse is new."""
     mailbox = recipient.mailbox
     if not mailbox.is_valid:
@@ -78,8 +78,7 @@ def recipient_class(subject: RuleInput, recipient: Recipient) -> RecipientClass:
     domain = mailbox.domain.lower()
     if subject.is_internal(domain):
         return RecipientClass.INTERNAL
-    partners = subject.config.recipients.partner_domains
-    if any(domain == d or domain.endswith("." + d) for d in partners):
+    if subject.settings.is_partner(mailbox.address):
         return RecipientClass.PARTNER
     if subject.knowledge is not None:
         correspondent = subject.knowledge.correspondent(mailbox.address)

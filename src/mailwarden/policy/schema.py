@@ -1,12 +1,22 @@
-"""The policy file: which action each rule's hit gets, per recipient class.
+"""The policy file: which action each rule's hit gets, per recipient class, and what the
+rules judge by.
 
     [actions.wrong_thread]            # one table per rule (names from DEFAULT_RULES)
     internal = "confirm"              # the organisation's own domains
-    partner = "hold"                  # [recipients] partner_domains
+    partner = "hold"                  # a domain or address under [partners]
     known = "hold"                    # an external address the store knows
     new = "hold"                      # an external address never seen
     [actions]
     too_large = "hold"                # a plain line: one action for every class
+
+    [thresholds]
+    bulk_people = 10                  # how many people's details make "bulk"
+    [partners."greenfield.sch.uk"]    # a partner's domain (sub-domains included) or address
+    cleared = "OFFICIAL-SENSITIVE"    # the highest protective marking it may receive
+    [markings]
+    default_clearance = "OFFICIAL"    # everyone else outside
+    [markings.cleared]                # addresses and domains cleared that are not partners
+    "press.office@example.police.uk" = "OFFICIAL"
 
     [[allow]]                         # downgrade to deliver until the date
     domain = "school.example.org"     # or address = "a@b.example"
@@ -16,9 +26,10 @@
     [notices]
     held = "Your message to {recipient} is held: {reasons}"
 
-A rule absent from `[actions]` keeps its own severity. TOML parsers give no line
-numbers, so `line_of()` finds the line of a key by reading the text itself;
-every error reads "FILE:LINE: key: problem".
+A rule absent from `[actions]` keeps its own severity; a threshold, partner list or
+clearance absent keeps the config's (deprecated) value (`policy/settings.py`). TOML
+parsers give no line numbers, so `line_of()` finds the line of a key by reading the
+text itself; every error reads "FILE:LINE: key: problem".
 """
 
 from __future__ import annotations
@@ -32,10 +43,18 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from mailwarden.config import Marking, PositiveInt
 from mailwarden.rules import DEFAULT_RULES, ReasonKind, Verdict
 
 EXTRA_KEYS = tuple(kind.value for kind in ReasonKind)
@@ -133,10 +152,53 @@ class Notices(_Strict):
         return value
 
 
+_DOMAIN = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
+
+
+def target(value: str) -> str:
+    """A partner or clearance entry: a mail domain or one address, lower-case, no "@"."""
+    cleaned = value.strip().lower().lstrip("@")
+    local, at, domain = cleaned.rpartition("@")
+    if not _DOMAIN.fullmatch(domain) or (at and not re.fullmatch(r"[^@\s]+", local)):
+        raise ValueError(f"{value!r} is not a mail domain or address")
+    return cleaned
+
+
+Target = Annotated[str, AfterValidator(target)]
+
+
+class Thresholds(_Strict):
+    """How much makes a rule fire; a key left out keeps the config's value or the default."""
+
+    bulk_people: PositiveInt | None = None
+    exposed_min_external: PositiveInt | None = None
+    lookalike_max_distance: PositiveInt | None = None
+
+
+class Partner(_Strict):
+    """A partner organisation's domain, or one address: the `partner` class, and its clearance
+    (none: `[markings] default_clearance`)."""
+
+    cleared: Marking | None = None
+
+
+class Markings(_Strict):
+    """Clearances for the protective markings; a key left out keeps the config's value."""
+
+    internal_clearance: Marking | None = None
+    default_clearance: Marking | None = None
+    cleared: dict[Target, Marking] | None = None
+    """Addresses and domains with a clearance of their own that are not partners."""
+
+
 class PolicyModel(_Strict):
     actions: dict[str, ActionRow | Verdict] = {}
     allow: list[AllowEntry] = []
     notices: Notices = Notices()
+    thresholds: Thresholds = Thresholds()
+    partners: dict[Target, Partner] | None = None
+    """None when the file has no [partners]: the config's partner_domains apply."""
+    markings: Markings = Markings()
 
     @field_validator("actions", mode="before")
     @classmethod
@@ -204,18 +266,49 @@ def parse_policy(text: str, origin: str = "policy") -> Policy:
         if rule not in rule_names() and rule not in EXTRA_KEYS:
             line = line_of(text, ("actions", rule))
             raise PolicyError(f"{name}:{line}: actions.{rule}: unknown rule {rule!r}")
+    _listed_once(data, text, name)
     try:
         model = PolicyModel.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
         loc = tuple(p for p in loc if p not in ("ActionRow", "Verdict") and "[" not in str(p))
-        key = ".".join(str(p) for p in loc) or "(file)"
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = "unknown setting"
-        raise PolicyError(f"{name}:{line_of(text, loc)}: {key}: {message}") from exc
+        raise PolicyError(f"{name}:{line_of(text, loc)}: {dotted(loc)}: {message}") from exc
     return Policy(model, origin, text)
+
+
+_TARGET_TABLES = (("partners",), ("markings", "cleared"))
+
+
+def _listed_once(data: dict[str, Any], text: str, name: str) -> None:
+    """Each domain or address is listed once, under [partners] or [markings.cleared]: two
+    entries for one would leave its clearance to the order of the file."""
+    seen: dict[str, str] = {}
+    for path in _TARGET_TABLES:
+        table: Any = data
+        for part in path:
+            table = table.get(part) if isinstance(table, dict) else None
+        for raw in table if isinstance(table, dict) else ():
+            try:
+                key = target(raw)
+            except ValueError:
+                continue  # the model names the bad entry
+            if key in seen:
+                loc = (*path, raw)
+                raise PolicyError(
+                    f"{name}:{line_of(text, loc)}: {dotted(loc)}: already listed under "
+                    f"[{seen[key]}]"
+                )
+            seen[key] = ".".join(path)
+
+
+def dotted(loc: tuple[str | int, ...]) -> str:
+    """A key as written in TOML: `partners."greenfield.sch.uk".cleared`, `allow.0.expires`."""
+    parts = [str(p) if re.fullmatch(r"[A-Za-z0-9_-]+", str(p)) else f'"{p}"' for p in loc]
+    return ".".join(parts) or "(file)"
 
 
 def load_policy(path: Path) -> Policy:
@@ -236,6 +329,7 @@ def default_policy() -> Policy:
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY_PART = re.compile(r"\"[^\"]*\"|'[^']*'|[^.\"'\s]+")
 
 
 def line_of(text: str, loc: tuple[str | int, ...]) -> int:
@@ -249,9 +343,11 @@ def line_of(text: str, loc: tuple[str | int, ...]) -> int:
         match = _HEADER.match(line)
         if match is None:
             continue
-        name = match.group(2).replace(" ", "")
-        path: tuple[str | int, ...] = tuple(name.split("."))
+        path: tuple[str | int, ...] = tuple(
+            p.strip("\"'") for p in _KEY_PART.findall(match.group(2))
+        )
         if match.group(1) == "[[":
+            name = ".".join(map(str, path))
             counts[name] = counts.get(name, -1) + 1
             path = (*path, counts[name])
         sections.append((index, path))

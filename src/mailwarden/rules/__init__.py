@@ -23,6 +23,7 @@ from mailwarden.rules import (
     wrong_thread,
 )
 from mailwarden.rules.base import Reason, ReasonKind, Rule, RuleInput, Verdict
+from mailwarden.rules.settings import PolicySettings
 
 DEFAULT_RULES: tuple[Rule, ...] = (
     unparseable_recipient.RULE,  # who it is cannot be read at all
@@ -39,4 +40,12 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     sensitive_to_external.RULE,  # personal data leaves the organisation at all
 )
 
-__all__ = ["DEFAULT_RULES", "Reason", "ReasonKind", "Rule", "RuleInput", "Verdict"]
+__all__ = [
+    "DEFAULT_RULES",
+    "PolicySettings",
+    "Reason",
+    "ReasonKind",
+    "Rule",
+    "RuleInput",
+    "Verdict",
+]

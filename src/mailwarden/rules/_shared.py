@@ -70,10 +70,7 @@ def is_external(subject: RuleInput, recipient: Recipient) -> bool:
 
 
 def is_partner(subject: RuleInput, address: str) -> bool:
-    domain = domain_of(address)
-    return any(
-        domain == d or domain.endswith("." + d) for d in subject.config.recipients.partner_domains
-    )
+    return subject.settings.is_partner(address)
 
 
 # --- what ties a recipient to a key ----------------------------------------------------

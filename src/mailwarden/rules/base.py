@@ -13,6 +13,7 @@ from mailwarden.extract.base import ExtractionProblem
 from mailwarden.knowledge.features import MessageFeatures
 from mailwarden.knowledge.model import Knowledge
 from mailwarden.message.model import Message, Recipient
+from mailwarden.rules.settings import PolicySettings
 
 
 class Verdict(StrEnum):
@@ -67,6 +68,8 @@ class RuleInput:
     """The message's cases, people, identifiers and attachments, keyed (empty without a store)."""
     knowledge: Knowledge | None = None
     """What the store knows of the recipients, thread and keys; None when scanning without one."""
+    settings: PolicySettings = field(default_factory=PolicySettings)
+    """The policy's thresholds, partners and clearances; the rules read these, not `config`."""
 
     def is_internal(self, domain: str) -> bool:
         domain = domain.lower()

@@ -65,7 +65,7 @@ class BulkPersonalData:
             kind = KIND_OF_FINDING[finding.type]
             distinct.setdefault(finding.type, {}).setdefault(normalise(kind, finding.text), finding)
         people = max((len(v) for v in distinct.values()), default=0)
-        if people < subject.config.recipients.bulk_people:
+        if people < subject.settings.bulk_people:
             return None
         order = (FindingType.PERSON, *PERSONAL_IDENTIFIERS)
         kinds = [count_phrase(t, len(distinct[t])) for t in order if t in distinct]

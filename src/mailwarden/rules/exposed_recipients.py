@@ -9,7 +9,7 @@ domain; on personal webmail every address is its own person; with a store,
 also the same directory organisation, and the people of the thread being
 replied to, who have been on one message before). Partner organisations'
 staff and colleagues are professionals whose addresses are not exposed.
-With `recipients.exposed_min_external` parties or more it asks the sender
+With the policy's `exposed_min_external` parties or more it asks the sender
 to confirm, and holds the message when the subject or body says what they
 share ("victims", "patients", "support group", "parents of"...) or carries
 a special-category detail.
@@ -49,7 +49,7 @@ class ExposedRecipients:
         if not _exposed(subject, recipient):
             return None
         exposed, parties = once(subject, self.name, lambda: _in_view(subject))
-        if parties < subject.config.recipients.exposed_min_external:
+        if parties < subject.settings.exposed_min_external:
             return None
         address = recipient.mailbox.address
         others = [a for a in exposed if a != address]

@@ -6,7 +6,7 @@ directory, written to, or written from; an address a case list allows for one
 of the message's cases is known for it, and so is someone the store knows as
 a person in one of them (`Knowledge.named`: the victim who reported by phone,
 written to for the first time about her own case). A partner organisation's
-domain (`recipients.partner_domains`) vouches for its new staff. The
+domain (the policy's `[partners]`) vouches for its new staff. The
 recipient's own name is not someone else's personal data.
 
 A brand-new matter is not asked about either: when the store has never seen any

@@ -51,7 +51,7 @@ class LookalikeAddress:
         entry = knowledge.correspondent(mailbox.address)
         if entry is not None and entry.known:
             return None
-        limit = subject.config.recipients.lookalike_max_distance
+        limit = subject.settings.lookalike_max_distance
         for known in knowledge.similar.get(mailbox.address, ()):
             why = resemblance(mailbox, known, limit)
             if why is None:

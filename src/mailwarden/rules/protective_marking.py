@@ -1,15 +1,16 @@
 """A protectively marked message to a recipient not cleared for its marking.
 
 The marking is the highest PROTECTIVE_MARKING finding (its `category` is the
-level). A recipient's clearance is what `[markings] clearances` says for its
-address, else for its domain or the nearest parent domain ("@" prefix or
-not), else `internal_clearance` for the organisation's own domains and
-`default_clearance` for everyone else. OFFICIAL-SENSITIVE above clearance is
-held; SECRET or TOP SECRET above clearance is rejected when it stands as a
-marking (a banner, a label: score 0.9), and held when it is only a word in
-capitals in running text, which is as often shouting as marking. The legacy
-markings (PROTECT, RESTRICTED, CONFIDENTIAL) are held as OFFICIAL-SENSITIVE:
-what they became in 2014 depended on the content.
+level). A recipient's clearance is what the policy says for its address, else
+for its domain or the nearest parent domain (`[partners]`, `[markings.cleared]`),
+else `internal_clearance` for the organisation's own domains and
+`default_clearance` for everyone else (`PolicySettings.clearance`).
+OFFICIAL-SENSITIVE above clearance is held; SECRET or TOP SECRET above
+clearance is rejected when it stands as a marking (a banner, a label: score
+0.9), and held when it is only a word in capitals in running text, which is as
+often shouting as marking. The legacy markings (PROTECT, RESTRICTED,
+CONFIDENTIAL) are held as OFFICIAL-SENSITIVE: what they became in 2014
+depended on the content.
 """
 
 from __future__ import annotations
@@ -75,18 +76,8 @@ def level_rank(level: str) -> int | None:
 
 
 def clearance(subject: RuleInput, address: str) -> str:
-    """The highest marking the address may receive, by the config."""
-    clearances = {k.lower().lstrip("@"): v for k, v in subject.config.markings.clearances.items()}
-    if address in clearances:
-        return clearances[address]
-    labels = address.rpartition("@")[2].split(".")
-    for start in range(len(labels) - 1):
-        domain = ".".join(labels[start:])
-        if domain in clearances:
-            return clearances[domain]
-    if subject.is_internal(address.rpartition("@")[2]):
-        return subject.config.markings.internal_clearance
-    return subject.config.markings.default_clearance
+    """The highest marking the address may receive, by the policy."""
+    return subject.settings.clearance(address, subject.is_internal(address.rpartition("@")[2]))
 
 
 def _as_written(finding: Finding, level: str) -> str:
