@@ -5,22 +5,28 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from tests.rules.story import Mail, judge, someone, to, town
+from tests.rules.story import SETTINGS, Mail, judge, someone, to, town
 from tests.rules.test_wrong_thread import SLIP
 
 from mailwarden.policy import RecipientClass, decide, default_policy, parse_policy, recipient_class
 from mailwarden.policy.decide import policy_key
-from mailwarden.rules import DEFAULT_RULES, Reason, ReasonKind, Verdict
+from mailwarden.rules import DEFAULT_RULES, PolicySettings, Reason, ReasonKind, Verdict
 
 TODAY = date(2026, 11, 25)
 NEW_ADDRESS = "j.smith@example.org"
 """Not John Smith of the car case: an address the force has never written to."""
 
 
-def verdicts(mail: Mail, policy_text: str | None = None, today: date = TODAY) -> dict[str, str]:
-    """Each recipient's verdict and the line that decided it, as `policy explain` shows them."""
+def verdicts(
+    mail: Mail,
+    policy_text: str | None = None,
+    today: date = TODAY,
+    settings: PolicySettings = SETTINGS,
+) -> dict[str, str]:
+    """Each recipient's verdict and the line that decided it, as `policy explain` shows them;
+    the rules judge by `settings` (by default the town's partners)."""
     policy = default_policy() if policy_text is None else parse_policy(policy_text, "p.toml")
-    subject = judge(mail, town())
+    subject = judge(mail, town(), settings)
     out = {}
     for recipient in subject.message.recipients:
         reasons = [r for rule in DEFAULT_RULES if (r := rule.check(subject, recipient))]

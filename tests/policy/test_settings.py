@@ -3,8 +3,7 @@ back to an older config's [recipients] and [markings] keys, then to the built-in
 
 from __future__ import annotations
 
-from datetime import date
-
+from tests.policy.test_decide import verdicts as explained
 from tests.rules.story import POLICE, Mail, finding, judge, to, town
 from tests.rules.test_bulk_personal_data import PUPILS, pastoral_list
 from tests.rules.test_exposed_recipients import SUPPORT_GROUP, VICTIMS
@@ -13,13 +12,12 @@ from mailwarden.config import Config, config_from_dict
 from mailwarden.detect.finding import FindingType
 from mailwarden.policy import (
     RecipientClass,
-    decide,
     default_policy,
     parse_policy,
     policy_settings,
     recipient_class,
 )
-from mailwarden.rules import DEFAULT_RULES, PolicySettings
+from mailwarden.rules import PolicySettings
 
 OLDER_CONFIG = config_from_dict(
     {
@@ -95,21 +93,12 @@ def test_with_nothing_said_the_rules_see_the_built_in_defaults() -> None:
 
 # --- what it changes: verdicts, and the line that decided them --------------------------------
 
-TODAY = date(2026, 11, 25)
-
 
 def verdicts(mail: Mail, policy_text: str) -> dict[str, str]:
-    """Each recipient's verdict and deciding line with this policy, as `policy explain`
-    shows them (the store knows the town)."""
-    policy = parse_policy(policy_text, "p.toml")
-    subject = judge(mail, town(), policy_settings(policy, Config()))
-    out = {}
-    for recipient in subject.message.recipients:
-        reasons = [r for rule in DEFAULT_RULES if (r := rule.check(subject, recipient))]
-        cls = recipient_class(subject, recipient)
-        decision = decide(recipient, reasons, policy, cls, TODAY)
-        out[recipient.mailbox.address] = f"{decision.verdict.value} by {decision.decided_by}"
-    return out
+    """Each recipient's verdict and deciding line, as `policy explain` shows them, with the
+    rules judging by this policy's own settings."""
+    settings = policy_settings(parse_policy(policy_text, "p.toml"), Config())
+    return explained(mail, policy_text, settings=settings)
 
 
 BULK = '[actions.bulk_personal_data]\nnew = "reject"\n'
