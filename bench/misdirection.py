@@ -167,13 +167,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mailwarden.knowledge.features import Keyer
         from mailwarden.knowledge.keyfile import load_or_create_key
         from mailwarden.knowledge.store import KnowledgeStore
+        from mailwarden.policy.settings import policy_settings
 
         keyer = Keyer(load_or_create_key(config.knowledge.key_file))
         store = KnowledgeStore.open(
             config.knowledge.url,
             keyer,
             config.organisation.domains,
-            lookalike_max_distance=config.recipients.lookalike_max_distance,
+            lookalike_max_distance=policy_settings(None, config).lookalike_max_distance,
             retention_days=config.knowledge.retention_days,
         )
         with store:

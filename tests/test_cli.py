@@ -136,3 +136,22 @@ def test_unreadable_input_is_reported_not_crashed(tmp_path: Path) -> None:
     assert result.returncode == 1
     [line] = result.stdout.splitlines()
     assert json.loads(line)["errors"]
+
+
+def test_a_config_setting_that_moved_to_the_policy_still_applies_with_a_note(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "org.toml"
+    config.write_text(
+        '[organisation]\ndomains = ["example.police.uk"]\n'
+        '[recipients]\npartner_domains = ["greenfield.sch.uk"]\n'
+    )
+    message = tmp_path / "m.eml"
+    message.write_text(
+        "From: a@example.police.uk\nTo: b@example.police.uk\nSubject: hi\n\nLunch?\n"
+    )
+
+    result = run("scan", "--config", str(config), str(message))
+
+    assert result.returncode == 0, result.stderr
+    assert '[recipients] partner_domains: now [partners."DOMAIN"]' in result.stderr

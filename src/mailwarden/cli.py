@@ -34,6 +34,7 @@ from mailwarden.cli_common import (
     usage_error,
 )
 from mailwarden.cli_gateway import gateway, postfix_config
+from mailwarden.cli_holds import held_command, release_command
 from mailwarden.cli_import import import_group
 from mailwarden.message.readers import InputError, InputFormat, InputItem, count_inputs, iter_inputs
 from mailwarden.report import ScanReport
@@ -57,6 +58,8 @@ def main() -> None:
 main.add_command(import_group, "import")
 main.add_command(gateway)
 main.add_command(postfix_config)
+main.add_command(held_command)
+main.add_command(release_command)
 
 
 @main.command()
@@ -90,7 +93,7 @@ def scan(
     missing = [p for p in paths if not p.exists()]
     if missing:
         usage_error(f"no such file or folder: {missing[0]}")
-    store = open_store(config, db_url, required=False)
+    store = open_store(config, db_url, required=False, policy=policy)
     try:
         _scan_paths(paths, as_json, Scanner(config, knowledge=store, policy=policy))
     finally:
@@ -289,7 +292,7 @@ def policy_explain(file: Path, message: Path, config_path: Path | None, db_url: 
     policy = load_policy_or_exit(file)
     if not message.exists():
         usage_error(f"no such file: {message}")
-    store = open_store(config, db_url, required=False)
+    store = open_store(config, db_url, required=False, policy=policy)
     try:
         scanner = Scanner(config, knowledge=store, policy=policy)
         try:

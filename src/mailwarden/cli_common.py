@@ -43,10 +43,14 @@ def usage_error(message: str) -> NoReturn:
 
 
 def load_config_or_exit(path: Path | None) -> Config:
+    """The config, with one note on stderr for each setting that now belongs in the policy."""
     try:
-        return load_config(path)
+        config = load_config(path)
     except ConfigError as exc:
         usage_error(f"configuration error: {exc}")
+    for moved in config.recipients.moved() + config.markings.moved():
+        click.echo(f"mailwarden: {path}: {moved} (the config's value applies until then)", err=True)
+    return config
 
 
 def load_policy_or_exit(path: Path | None) -> Policy:
@@ -58,12 +62,19 @@ def load_policy_or_exit(path: Path | None) -> Policy:
 
 
 @overload
-def open_store(config: Config, db_url: str | None, required: Literal[True]) -> KnowledgeStore: ...
+def open_store(
+    config: Config, db_url: str | None, required: Literal[True], policy: Policy | None = None
+) -> KnowledgeStore: ...
 @overload
-def open_store(config: Config, db_url: str | None, required: bool) -> KnowledgeStore | None: ...
-def open_store(config: Config, db_url: str | None, required: bool) -> KnowledgeStore | None:
+def open_store(
+    config: Config, db_url: str | None, required: bool, policy: Policy | None = None
+) -> KnowledgeStore | None: ...
+def open_store(
+    config: Config, db_url: str | None, required: bool, policy: Policy | None = None
+) -> KnowledgeStore | None:
     """The store named by --db or the config, opened (and migrated); None when neither
-    names one and it is optional. Any failure is a usage error: one line, exit 2."""
+    names one and it is optional. The look-alike distance is the policy's (else the
+    config's). Any failure is a usage error: one line, exit 2."""
     url = (db_url or config.knowledge.url).strip()
     if not url:
         if required:
@@ -72,6 +83,7 @@ def open_store(config: Config, db_url: str | None, required: bool) -> KnowledgeS
     from mailwarden.knowledge.features import Keyer
     from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
     from mailwarden.knowledge.store import KnowledgeStore, StoreError
+    from mailwarden.policy.settings import policy_settings
 
     try:
         keyer = Keyer(load_or_create_key(config.knowledge.key_file))
@@ -79,7 +91,7 @@ def open_store(config: Config, db_url: str | None, required: bool) -> KnowledgeS
             url,
             keyer,
             config.organisation.domains,
-            lookalike_max_distance=config.recipients.lookalike_max_distance,
+            lookalike_max_distance=policy_settings(policy, config).lookalike_max_distance,
             retention_days=config.knowledge.retention_days,
         )
     except (KeyFileError, StoreError) as exc:

@@ -138,7 +138,7 @@ def gateway(
         raise click.UsageError(exc.message) from exc
     logging.basicConfig(level=logging.INFO, format="mailwarden gateway: %(levelname)s %(message)s")
     policy = load_policy_or_exit(policy_path)
-    store = open_store(config, db_url, required=False)
+    store = open_store(config, db_url, required=False, policy=policy)
     try:
         quarantine = Quarantine(quarantine_dir or settings.quarantine, settings.database or None)
     except QuarantineError as exc:
