@@ -1,204 +1,253 @@
-"""The gateway's real peers: an SMTP sink (aiosmtpd) and a private Postfix in a temp dir.
+"""The gateway's real peers: an SMTP sink (aiosmtpd), a private Postfix in a temp dir, and
+mailwarden's gateway as the separate process it is in production.
 
-The Postfix fixture follows /work/shared/notes/postfix-private-instance.md:
-its own main.cf/master.cf in a temporary directory, smtpd on a loopback
-port, mailwarden's filter (an in-process aiosmtpd Controller) as its
-content_filter, configured with the lines `mailwarden postfix-config` prints:
-the filter re-injects to Postfix's second, unfiltered smtpd, which relays to
-the sink (the FILTER_README design end to end). Skipped when Postfix is not
-installed, unless CI is set, where it must run.
+The Postfix, sink and gateway-process code lives in bench/postfix_instance.py (the gateway
+bench runs the same relay); this file puts that folder on the path and makes fixtures of it.
+
+- `relay` (one per session): Postfix with mailwarden's filter as its content_filter, the
+  filter an in-process aiosmtpd Controller configured with the lines `mailwarden
+  postfix-config` prints; it re-injects to Postfix's second, unfiltered smtpd, which
+  relays to the sink (the FILTER_README design end to end).
+- `start_relay(...)`: the same with `mailwarden gateway` in a child process that a test
+  can SIGKILL and restart, with its own quarantine and optionally a knowledge store.
+
+Skipped when Postfix is not installed, unless CI is set, where it must run.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
+import smtplib
+import sys
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from mailwarden.cli_gateway import postfix_lines
 from mailwarden.gateway.filter import FilterHandler
-from mailwarden.gateway.quarantine import Quarantine
+from mailwarden.gateway.quarantine import Hold, Quarantine
 from mailwarden.scan import Scanner
 
-POSTFIX = "/usr/sbin/postfix"
+sys.path.append(str(Path(__file__).resolve().parents[2] / "bench"))
+
+from postfix_instance import (
+    POSTFIX,
+    Gateway,
+    Postfix,
+    Received,
+    Sink,
+    free_ports,
+    message_id,
+    running_postfix,
+    serve_sink,
+)
+
+__all__ = ["GatewayRelay", "Received", "Relay", "Sink", "free_port", "message_id", "relay_starter"]
+
+SENDER = "ann.smith@example.police.uk"
 
 
 def free_port() -> int:
     return free_ports(1)[0]
 
 
-def free_ports(count: int) -> list[int]:
-    """Distinct free loopback ports: all bound at once, so none is handed out twice."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [int(s.getsockname()[1]) for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    content: bytes
-
-
-@dataclass
-class Sink:
-    """The next hop: keeps every message it is given."""
-
-    messages: list[Received] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
-        )
-        return "250 2.0.0 OK: kept"
-
-    def wait_for(self, count: int, seconds: float = 20.0) -> list[Received]:
-        deadline = time.monotonic() + seconds
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.messages
+def _need_postfix() -> None:
+    if not Path(POSTFIX).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Postfix is not installed, and CI must run the gateway's Postfix tests")
+        pytest.skip("Postfix is not installed (apt-get install postfix, or make postfix)")
 
 
 @pytest.fixture
 def sink() -> Iterator[tuple[Sink, int]]:
     handler, port = Sink(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller = serve_sink(handler, port)
     yield handler, port
     controller.stop()
 
 
 @dataclass
 class Relay:
-    """A private Postfix with mailwarden as its content filter."""
+    """A private Postfix with mailwarden's filter, in this process, as its content filter."""
 
     directory: Path
     port: int
     sink: Sink
     quarantine: Quarantine
+    postfix: Postfix
 
     def queued(self) -> str:
-        return subprocess.run(
-            ["postqueue", "-c", str(self.directory), "-p"], capture_output=True, text=True
-        ).stdout
-
-
-MAIN_CF = """\
-compatibility_level = 3.6
-queue_directory = {dir}/queue
-data_directory = {dir}/data
-maillog_file = {dir}/maillog
-maillog_file_prefixes = {dir}
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = relay.example.police.uk
-mydestination =
-relayhost = [127.0.0.1]:{sink_port}
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
-alias_maps =
-alias_database =
-disable_dns_lookups = yes
-smtp_dns_support_level = disabled
-queue_run_delay = 1s
-minimal_backoff_time = 1s
-maximal_backoff_time = 2s
-"""
-
-
-def split_postfix_config(text: str) -> tuple[str, str]:
-    """`mailwarden postfix-config` output → (main.cf lines, master.cf lines)."""
-    main: list[str] = []
-    master: list[str] = []
-    target = main
-    for line in text.splitlines():
-        if line.startswith("# --- "):
-            target = main if "main.cf" in line else master
-        elif line and not line.startswith("#"):
-            target.append(line)
-    return "\n".join(main) + "\n", "\n".join(master) + "\n"
+        return self.postfix.queued()
 
 
 @pytest.fixture(scope="session")
-def relay(scanner: Scanner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Relay]:
-    if not Path(POSTFIX).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Postfix is not installed, and CI must run the gateway's Postfix tests")
-        pytest.skip("Postfix is not installed (apt-get install postfix, or make postfix)")
-    # Not under pytest's basetemp: a concurrent pytest session may prune that while Postfix runs.
-    directory = Path(tempfile.mkdtemp(prefix="mailwarden-postfix-"))
-    directory.chmod(0o755)
-    for parent in directory.parents:
-        if parent == Path("/"):
-            break
-        parent.chmod(parent.stat().st_mode | 0o011)
-    sink_port, filter_port, reinject_port, smtpd_port = free_ports(4)
-    sink_handler = Sink()
-    sink_controller = Controller(sink_handler, hostname="127.0.0.1", port=sink_port)
-    sink_controller.start()
-    quarantine = Quarantine(directory / "quarantine")
-    filter_controller = Controller(
-        FilterHandler(scanner, quarantine, ("127.0.0.1", reinject_port), timeout=30),
-        hostname="127.0.0.1",
-        port=filter_port,
-    )
-    filter_controller.start()
-    main_extra, master_extra = split_postfix_config(
-        postfix_lines(f"127.0.0.1:{filter_port}", f"127.0.0.1:{reinject_port}")
-    )
-    (directory / "main.cf").write_text(
-        MAIN_CF.format(dir=directory, sink_port=sink_port) + main_extra
-    )
-    master = Path("/etc/postfix/master.cf").read_text()
-    master = master.replace(
-        "smtp      inet  n       -       y       -       -       smtpd",
-        f"127.0.0.1:{smtpd_port} inet  n       -       n       -       -       smtpd",
-    )
-    assert f"127.0.0.1:{smtpd_port}" in master, "unexpected /etc/postfix/master.cf"
-    (directory / "master.cf").write_text(master + master_extra)
-    for sub in ("queue", "data"):
-        (directory / sub).mkdir()
-    shutil.chown(directory / "data", "postfix")
-    started = subprocess.run(
-        [POSTFIX, "-c", str(directory), "start"], capture_output=True, text=True
-    )
-    if started.returncode != 0:
-        log = (directory / "maillog").read_text() if (directory / "maillog").exists() else ""
-        filter_controller.stop()
-        sink_controller.stop()
-        pytest.fail(f"postfix start failed; its log ends:\n{log[-3000:]}\n{started.stderr[-1000:]}")
+def relay(scanner: Scanner) -> Iterator[Relay]:
+    from aiosmtpd.controller import Controller
+
+    _need_postfix()
+    with ExitStack() as stack:
+        sink_port, filter_port, reinject_port = free_ports(3)
+        sink_handler = Sink()
+        stack.callback(serve_sink(sink_handler, sink_port).stop)
+        lines = postfix_lines(f"127.0.0.1:{filter_port}", f"127.0.0.1:{reinject_port}")
+        postfix = stack.enter_context(_postfix(sink_port, lines))
+        quarantine = Quarantine(postfix.directory / "quarantine")
+        filter_controller = Controller(
+            FilterHandler(scanner, quarantine, ("127.0.0.1", reinject_port), timeout=30),
+            hostname="127.0.0.1",
+            port=filter_port,
+        )
+        filter_controller.start()
+        stack.callback(filter_controller.stop)
+        yield Relay(postfix.directory, postfix.port, sink_handler, quarantine, postfix)
+
+
+@contextmanager
+def _postfix(relay_to: int, lines: str) -> Iterator[Postfix]:
+    """`running_postfix`, a failed start failing the test with Postfix's log."""
+    started = False
     try:
-        _wait_listening(smtpd_port)
-        _wait_listening(reinject_port)
-        yield Relay(directory, smtpd_port, sink_handler, quarantine)
-    finally:
-        subprocess.run([POSTFIX, "-c", str(directory), "stop"], capture_output=True)
-        filter_controller.stop()
-        sink_controller.stop()
-        shutil.rmtree(directory, ignore_errors=True)
+        with running_postfix(relay_to, lines) as postfix:
+            started = True
+            yield postfix
+    except RuntimeError as exc:
+        if started:
+            raise
+        pytest.fail(str(exc))
 
 
-def _wait_listening(port: int, seconds: float = 15.0) -> None:
+# --- the gateway as a process --------------------------------------------------------------
+
+
+@dataclass
+class GatewayRelay:
+    """Postfix → `mailwarden gateway` (a child process) → Postfix's re-injection smtpd → sink."""
+
+    postfix: Postfix
+    gateway: Gateway
+    sink: Sink
+    quarantine_dir: Path
+
+    @property
+    def port(self) -> int:
+        return self.postfix.port
+
+    def send(self, raw: bytes, recipients: list[str], sender: str = SENDER) -> None:
+        self.send_all([(raw, recipients)], sender)
+
+    def send_all(self, messages: Iterable[tuple[bytes, list[str]]], sender: str = SENDER) -> int:
+        """Submit each message to Postfix over one SMTP session; how many were accepted."""
+        sent = 0
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=120) as smtp:
+            for raw, recipients in messages:
+                smtp.sendmail(sender, recipients, raw)
+                sent += 1
+        return sent
+
+    def holds(self) -> list[Hold]:
+        """Every hold the gateway has recorded."""
+        if not self.quarantine_dir.exists():
+            return []
+        with Quarantine(self.quarantine_dir) as quarantine:
+            return quarantine.held(state=None)
+
+    def held(self) -> Counter[tuple[str, str]]:
+        """(Message-ID, recipient) → how often held; more than once is a duplicate hold."""
+        if not self.quarantine_dir.exists():
+            return Counter()
+        with Quarantine(self.quarantine_dir) as quarantine:
+            return Counter(
+                (message_id(quarantine.message(hold.id)), recipient.address.lower())
+                for hold in quarantine.held(state=None)
+                for recipient in hold.recipients
+            )
+
+    def delivered(self) -> Counter[tuple[str, str]]:
+        """(Message-ID, recipient) → how often the sender's message reached the sink."""
+        return Counter(
+            (m.message_id, recipient.lower())
+            for m in self.sink.originals()
+            for recipient in m.rcpt_tos
+        )
+
+    def diagnosis(self) -> str:
+        """What to print when an assertion fails: the queue and both logs' ends."""
+        gateway_log = (
+            self.gateway.log.read_text(errors="replace") if self.gateway.log.exists() else ""
+        )
+        return (
+            f"\n--- postqueue -p\n{self.postfix.queued()[-3000:]}"
+            f"\n--- gateway log\n{gateway_log[-3000:]}"
+            f"\n--- maillog\n{self.postfix.log()[-3000:]}"
+        )
+
+
+StartRelay = Callable[..., GatewayRelay]
+
+
+@pytest.fixture(scope="session")
+def gateway_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The gateway's config: the police organisation, and one key file for every process."""
+    folder = tmp_path_factory.mktemp("gateway-config")
+    path = folder / "mailwarden.toml"
+    path.write_text(
+        '[organisation]\ndomains = ["example.police.uk"]\n\n'
+        f'[knowledge]\nkey_file = "{folder / "mailwarden.key"}"\n'
+    )
+    return path
+
+
+def relay_starter(stack: ExitStack, config: Path, folder: Path) -> StartRelay:
+    """`start(db=URL, quarantine=DIR, arguments=[...])`: a sink, a Postfix and a gateway
+    process of their own, stopped when `stack` closes; logs and quarantines in `folder`."""
+    _need_postfix()
+    count = 0
+
+    def start(
+        db: str | None = None, quarantine: Path | None = None, arguments: Iterable[str] = ()
+    ) -> GatewayRelay:
+        nonlocal count
+        count += 1
+        sink_port, filter_port, reinject_port = free_ports(3)
+        sink_handler = Sink()
+        stack.callback(serve_sink(sink_handler, sink_port).stop)
+        lines = postfix_lines(f"127.0.0.1:{filter_port}", f"127.0.0.1:{reinject_port}")
+        postfix = stack.enter_context(_postfix(sink_port, lines))
+        quarantine = quarantine or folder / f"quarantine-{count}"
+        command = [
+            *("--next-hop", f"127.0.0.1:{reinject_port}"),
+            *("--quarantine", str(quarantine), "--config", str(config)),
+            *(["--db", db] if db else []),
+            *arguments,
+        ]
+        gateway = Gateway(filter_port, command, folder / f"gateway-{count}.log")
+        stack.callback(gateway.stop)
+        try:
+            gateway.start()
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+        return GatewayRelay(postfix, gateway, sink_handler, quarantine)
+
+    return start
+
+
+@pytest.fixture
+def start_relay(gateway_config: Path, tmp_path: Path) -> Iterator[StartRelay]:
+    """`start_relay(...)` (see `relay_starter`): relays with a gateway process, for one test."""
+    with ExitStack() as stack:
+        yield relay_starter(stack, gateway_config, tmp_path)
+
+
+def wait_until(condition: Callable[[], bool], seconds: float, every: float = 0.25) -> bool:
+    """Poll `condition` until true or `seconds` have passed; its last answer."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"Postfix did not listen on 127.0.0.1:{port}")
+    while not condition():
+        if time.monotonic() > deadline:
+            return condition()
+        time.sleep(every)
+    return True
