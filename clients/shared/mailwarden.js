@@ -280,6 +280,37 @@ export function utf8Length(text) {
   return bytes;
 }
 
+/** The UTF-8 bytes of a string, without an encoder (lone surrogates become U+FFFD). */
+export function utf8Bytes(text) {
+  const out = new Uint8Array(utf8Length(text));
+  let at = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    let code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+        i += 1;
+      } else code = 0xfffd;
+    }
+    if (code < 0x80) out[at++] = code;
+    else if (code < 0x800) {
+      out[at++] = 0xc0 | (code >> 6);
+      out[at++] = 0x80 | (code & 63);
+    } else if (code < 0x10000) {
+      out[at++] = 0xe0 | (code >> 12);
+      out[at++] = 0x80 | ((code >> 6) & 63);
+      out[at++] = 0x80 | (code & 63);
+    } else {
+      out[at++] = 0xf0 | (code >> 18);
+      out[at++] = 0x80 | ((code >> 12) & 63);
+      out[at++] = 0x80 | ((code >> 6) & 63);
+      out[at++] = 0x80 | (code & 63);
+    }
+  }
+  return out;
+}
+
 /** Base64 of bytes (an ArrayBuffer or Uint8Array), for attachments, without btoa's 16-bit trap. */
 export function base64FromBytes(data) {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
@@ -324,7 +355,12 @@ export function draftKey(json) {
  */
 export async function checkDraft(fetchFn, settings, draft) {
   const config = normalizeSettings(settings);
-  const request = buildCheckRequest(draft, config);
+  return sendCheckRequest(fetchFn, config, buildCheckRequest(draft, config));
+}
+
+/** POST /v1/check for a request buildCheckRequest made; the checked answer. */
+export async function sendCheckRequest(fetchFn, settings, request) {
+  const config = normalizeSettings(settings);
   const answer = await postJson(fetchFn, config, "v1/check", request.json);
   return checkedResponse(answer);
 }
@@ -499,6 +535,41 @@ export function promptText(prompt, maxChars) {
   }
   if (text.length > limit) text = text.slice(0, limit - 1) + "\u2026";
   return text;
+}
+
+/**
+ * The prompt as DOM for an add-in's page: a heading with the title, then one item per recipient
+ * (address, field, what happens) with its explanations. Text only, never markup: explanations
+ * quote addresses and names that outsiders chose.
+ */
+export function renderPrompt(doc, prompt) {
+  const root = doc.createElement("section");
+  root.className = "mailwarden-prompt verdict-" + prompt.verdict;
+  const title = doc.createElement("h1");
+  title.textContent = prompt.title;
+  root.appendChild(title);
+  const list = doc.createElement("ul");
+  for (const recipient of prompt.recipients) {
+    const entry = doc.createElement("li");
+    entry.className = "verdict-" + recipient.verdict;
+    const who = doc.createElement("strong");
+    who.textContent = recipient.address;
+    entry.appendChild(who);
+    const label = FIELD_LABELS[recipient.field];
+    entry.appendChild(doc.createTextNode((label ? " (" + label + ") " : " ") + VERDICT_WORDS[recipient.verdict]));
+    if (recipient.explanations.length) {
+      const why = doc.createElement("ul");
+      for (const explanation of recipient.explanations) {
+        const line = doc.createElement("li");
+        line.textContent = explanation;
+        why.appendChild(line);
+      }
+      entry.appendChild(why);
+    }
+    list.appendChild(entry);
+  }
+  root.appendChild(list);
+  return root;
 }
 
 /**

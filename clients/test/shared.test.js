@@ -21,6 +21,7 @@ import {
   ServerError,
   SettingsError,
   UnreachableError,
+  utf8Bytes,
   utf8Length,
 } from "../shared/mailwarden.js";
 import {
@@ -536,5 +537,13 @@ describe("the prompt as text, for a client that shows only a short message", () 
     const text = promptText({ title: "x".repeat(600), lines: [] }, 500);
     assert.equal(text.length, 500);
     assert.ok(text.endsWith("\u2026"));
+  });
+});
+
+describe("UTF-8 without an encoder", () => {
+  it("encodes as Buffer does, lone surrogates as U+FFFD", () => {
+    for (const text of ["", "plain", "Zoë – Łódź", "📎 attached", "a\ud800b", "\udc00", "x\ud83d"]) {
+      assert.deepEqual(Buffer.from(utf8Bytes(text)), Buffer.from(text, "utf8"), JSON.stringify(text));
+    }
   });
 });
