@@ -1,0 +1,93 @@
+"""The record database's tables (SQLAlchemy 2.x declarative), as the migrations build them.
+
+Unlike the knowledge store, this database keeps what a reviewer must see: a held
+message's sender, subject and recipients. The message itself stays a file in the
+quarantine folder (`holds.path`, relative to it); the row says where, and its digest.
+
+- `holds`: one row per held message, written once and never changed.
+- `hold_recipients`: one row per held recipient, each decided on its own: released,
+  rejected or returned, when and by whom, with a note. `held_at` is copied from the
+  hold so a queue pages through one index, (state, held_at, hold_id), in order.
+
+tests/record/test_database.py compares this module with `migrations/versions/`:
+change one, change the other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ID_LENGTH = 64
+DIGEST_LENGTH = 64
+"""Hex characters of a SHA-256 digest."""
+HOSTNAME_LENGTH = 255
+STATE_LENGTH = 16
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Constraint names spelled out, so migrations name them the same on every database."""
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class HoldRow(Base):
+    """One held message: who sent it, what it was, where its bytes are."""
+
+    __tablename__ = "holds"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    sender: Mapped[str] = mapped_column(Text, index=True)
+    """The envelope sender ("" for a bounce); indexed for a sender's own view."""
+    subject: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(DIGEST_LENGTH), index=True)
+    """SHA-256 of the bytes held: the same message held twice (a retry) shares it."""
+    size: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    """The .eml file, relative to the quarantine folder."""
+    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    relay: Mapped[str] = mapped_column(String(HOSTNAME_LENGTH))
+    """The host whose gateway held it."""
+
+
+class HoldRecipientRow(Base):
+    """One recipient of a held message, and what became of its copy."""
+
+    __tablename__ = "hold_recipients"
+
+    hold_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("holds.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(Text, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    """Its place among the envelope recipients, from 0."""
+    verdict: Mapped[str] = mapped_column(String(STATE_LENGTH))
+    """"confirm" (the sender may release it) or "hold" (a reviewer must)."""
+    reasons: Mapped[list[Any]] = mapped_column(JSON)
+    """Plain-words reasons, never the message's content."""
+    state: Mapped[str] = mapped_column(String(STATE_LENGTH))
+    """"held", then one of "released", "rejected", "returned"."""
+    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    """The hold's `held_at`, for the queue's index."""
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_hold_recipients_state_held_at", "state", "held_at", "hold_id"),
+        Index("ix_hold_recipients_address", "address"),
+    )
+
+
+metadata = Base.metadata
