@@ -3,7 +3,7 @@
 Each test runs `mailwarden gateway` as the separate process it is in production, behind a
 private Postfix (conftest.py, `start_relay`), sends real mail with smtplib, breaks one
 thing for real (the process SIGKILLed, PostgreSQL shut down, the quarantine's disk full,
-hostile mail) and then accounts for every recipient of every
+hostile mail, two processes on one store) and then accounts for every recipient of every
 message by its Message-ID: delivered (it reached the sink), held (it is in the
 quarantine) or, while the fault lasts, still in Postfix's queue with a 4xx. Never none of
 these. A recipient may be served twice only in the window the design names (killed after
@@ -28,10 +28,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from tests.postgres import PostgresServer
 from tests.security.test_zip_bomb import deflated_zeros, raw_zip
 
 from mailwarden.gateway.replies import Reply
+from mailwarden.knowledge.features import Keyer
+from mailwarden.knowledge.keyfile import load_or_create_key
+from mailwarden.knowledge.schema import CorrespondentRow
+from mailwarden.knowledge.store import KnowledgeStore
 
 from .conftest import GatewayRelay, StartRelay, relay_starter, wait_until
 from .test_filter import SENDER, mail
@@ -483,3 +488,49 @@ def test_hostile_structure_does_not_carry_a_childs_details_outside_unchecked(
 ) -> None:
     outside = f"{name}@insurer.example.com"
     assert hostile_run.fates.get(outside) in ("held", "refused", "tempfail")
+
+
+# --- two gateways, one PostgreSQL --------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_two_gateways_on_one_store_learn_each_delivered_message_once(
+    start_relay: StartRelay, postgres_server: PostgresServer, gateway_config: Path
+) -> None:
+    url = postgres_server.create_database()
+    first, second = start_relay(db=url), start_relay(db=url)
+    stream = mixed_stream(200, "two")
+    through_first = stream[0::2]
+    through_second = stream[1::2]
+    # one in four is submitted again through the other relay, as a client's retry would be
+    through_first += stream[1::4]
+    through_second += stream[0::4]
+    with ThreadPoolExecutor(2) as pool:
+        done = [
+            pool.submit(submit, first, through_first),
+            pool.submit(submit, second, through_second),
+        ]
+        assert [d.result() for d in done] == [len(through_first), len(through_second)]
+    relays = [first, second]
+    assert wait_until(lambda: settled(relays, stream), 120, every=1.0), (
+        first.diagnosis() + second.diagnosis()
+    )
+
+    delivered = set(Tally.of(*relays).delivered)
+    keyer = Keyer(load_or_create_key(gateway_config.parent / "mailwarden.key"))
+    store = KnowledgeStore.open(url, keyer, ["example.police.uk"])
+    try:
+        learned = store.stats().messages
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(CorrespondentRow.address, CorrespondentRow.sent_to))
+            sent_to = {address: count for address, count in rows}
+    finally:
+        store.close()
+    per_recipient = Counter(recipient for _, recipient in delivered)
+    print(
+        f"\ntwo gateways: {len(through_first) + len(through_second)} submissions of "
+        f"{len(stream)} messages; learned {learned}, delivered {len(delivered)} "
+        f"(message, recipient) pairs; sent_to {sent_to}"
+    )
+    assert learned == len({message for message, _ in delivered})
+    assert {address: sent_to.get(address, 0) for address in per_recipient} == per_recipient
