@@ -1,0 +1,134 @@
+"""Releasing a held message: re-inject it for some of its held recipients, then record it.
+
+Holds: a release goes in this order, so that nothing is lost and nothing is marked
+that did not happen:
+
+1. check: the hold exists, and each recipient asked for is still held on it;
+2. send: the message, byte for byte, from its original envelope sender, to the next
+   hop (Postfix's unfiltered smtpd) for exactly those recipients;
+3. mark: those the next hop accepted become released, by whom and when;
+4. teach: the knowledge store learns the association the release confirmed. Mail is
+   out by then, so a failure here is logged, never raised.
+
+If the next hop refuses or cannot be reached, nothing is marked and the recipients
+stay held. A recipient released once cannot be released again; two releases of the
+same recipient at the very same moment may both send, and the record keeps the first.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable, Sequence
+
+from mailwarden.gateway.quarantine import HoldNotFound, Quarantine, QuarantineError
+from mailwarden.record.holds import Hold, RecipientState
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT_SECONDS = 60.0
+
+Teach = Callable[[bytes, list[str]], None]
+"""Called with the message and the addresses it was released to."""
+
+
+class ReleaseError(Exception):
+    """A release that could not be done; the message says why in plain words."""
+
+
+def release(
+    quarantine: Quarantine,
+    hold_id: str,
+    to: Sequence[str] | None,
+    next_hop: tuple[str, int],
+    by: str,
+    teach: Teach | None = None,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+) -> list[str]:
+    """Deliver a held message to `to` (None: everyone still held on it); who it went to."""
+    try:
+        hold = quarantine.get(hold_id)
+        chosen = _chosen(hold, to)
+        raw = quarantine.message(hold_id)
+    except HoldNotFound as exc:
+        raise ReleaseError(f"no held message has the ID {hold_id!r}") from exc
+    except QuarantineError as exc:
+        raise ReleaseError(f"nothing was released: {exc}") from exc
+    refused = _send(raw, hold.sender, chosen, next_hop, timeout)
+    accepted = [address for address in chosen if address not in refused]
+    try:
+        quarantine.mark(hold_id, accepted, RecipientState.RELEASED, by)
+    except QuarantineError as exc:
+        raise ReleaseError(
+            f"{hold_id} was delivered to {', '.join(accepted)}, but the release could not be "
+            f"recorded (a second release would deliver it again): {exc}"
+        ) from exc
+    if teach is not None:
+        try:
+            teach(raw, accepted)
+        except Exception:
+            log.exception("released %s, but learning from it failed", hold_id)
+    if refused:
+        raise ReleaseError(
+            f"{hold_id} was released to {', '.join(accepted)}; the next hop refused "
+            + ", ".join(f"{address} ({why})" for address, why in refused.items())
+            + ", which stay held"
+        )
+    return accepted
+
+
+def _chosen(hold: Hold, to: Sequence[str] | None) -> list[str]:
+    """The addresses to release, as the hold spells them; `ReleaseError` names a wrong one."""
+    held = {r.address.lower(): r.address for r in hold.still_held()}
+    if not held:
+        raise ReleaseError(f"nothing left to release in {hold.id}: no recipient is still held")
+    if to is None:
+        return list(held.values())
+    states = {r.address.lower(): r.state for r in hold.recipients}
+    chosen: list[str] = []
+    for address in to:
+        key = address.strip().lower()
+        if key not in states:
+            raise ReleaseError(f"{address} is not a recipient of held message {hold.id}")
+        if key not in held:
+            raise ReleaseError(
+                f"{address} is no longer held on {hold.id}: it was {states[key].value}"
+            )
+        if held[key] not in chosen:
+            chosen.append(held[key])
+    if not chosen:
+        raise ReleaseError(f"release {hold.id} to whom? no address was given")
+    return chosen
+
+
+def _send(
+    raw: bytes, sender: str, recipients: list[str], next_hop: tuple[str, int], timeout: float
+) -> dict[str, str]:
+    """Hand the message to the next hop; the recipients it refused (and why)."""
+    host, port = next_hop
+    try:
+        with smtplib.SMTP(host, port, timeout=timeout) as smtp:
+            refused = smtp.sendmail(sender, recipients, raw)
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise ReleaseError(
+            f"the next hop {host}:{port} refused every recipient; nothing was released"
+        ) from exc
+    except (OSError, smtplib.SMTPException) as exc:
+        raise ReleaseError(
+            f"the next hop {host}:{port} did not take the message ({_why(exc)}); "
+            "nothing was released"
+        ) from exc
+    return {address: _reply(*reply) for address, reply in refused.items()}
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return _reply(exc.smtp_code, exc.smtp_error)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return f"{code} {' '.join(words.split())}"
