@@ -79,3 +79,44 @@ def test_a_message_over_the_size_limit_is_unscannable_but_its_recipients_are_jud
     assert "over the 100-byte limit" in error.detail
     assert report.findings[0].type is FindingType.UNSCANNABLE
     assert {d.verdict.value for d in report.decisions} == {"confirm", "deliver"}
+
+
+# ---- structure that could hide text from the scan -----------------------------------------------
+
+CHILD = b"Ellie Marsh (born 14/03/2015), NHS number 485 777 3457, Year 5 at Greenfield Primary."
+HEAD = (
+    b"From: Ann Smith <ann.smith@example.police.uk>\r\nTo: claims@insurer.example.com\r\n"
+    b'Subject: notes\r\nContent-Type: multipart/mixed; boundary="outer"\r\n\r\n'
+)
+
+
+def test_text_in_a_multiparts_preamble_and_epilogue_is_scanned(scanner: Scanner) -> None:
+    raw = (
+        HEAD
+        + CHILD
+        + b"\r\n--outer\r\nContent-Type: text/plain\r\n\r\nSee you Tuesday.\r\n--outer--\r\n"
+        + b"Epilogue: case AB/25/0093.\r\n"
+    )
+
+    report = scanner.scan_bytes(raw)
+
+    texts = {f.text for f in report.findings}
+    assert "485 777 3457" in texts and "AB/25/0093" in texts
+    assert report.decisions[0].verdict.value != "deliver"
+
+
+def test_parts_past_the_nesting_limit_make_the_message_unscannable(scanner: Scanner) -> None:
+    nesting = b"".join(
+        b'--b%d\r\nContent-Type: multipart/mixed; boundary="b%d"\r\n\r\n' % (i, i + 1)
+        for i in range(500)
+    )
+    raw = (
+        HEAD.replace(b'"outer"', b'"b0"') + nesting + b"--b500\r\nContent-Type: text/plain\r\n\r\n"
+    )
+    raw += CHILD + b"\r\n"
+
+    report = scanner.scan_bytes(raw)
+
+    assert any("nesting deeper" in e.detail for e in report.errors)
+    assert report.decisions[0].verdict.value != "deliver"
+    assert any(r.rule == "unscannable_content" for r in report.decisions[0].reasons)

@@ -123,6 +123,9 @@ class Scanner:
         problems: list[ExtractionProblem],
         started: float,
     ) -> ScanReport:
+        problems = problems + [
+            ExtractionProblem(p.location, "limit", p.detail) for p in message.problems if p.skipped
+        ]
         findings = findings + [_unscannable_finding(p) for p in problems if p.unscannable]
         features, knowledge = MessageFeatures(), None
         if self.knowledge is not None:

@@ -141,8 +141,8 @@ def test_recovers_the_boundary_a_sender_left_out() -> None:
         b"--_000_X_--\r\n"
     )
     message = parse_message(raw)
-    [body] = message.body_parts
-    assert body.payload.strip() == b"The tenant is Lorraine Tipping."
+    texts = [part.payload.strip() for part in message.body_parts]
+    assert texts == [b"preamble", b"The tenant is Lorraine Tipping."]  # the preamble is read too
     assert any("_000_X_" in p.detail for p in message.problems)
 
 

@@ -66,6 +66,9 @@ class ParseProblem:
 
     location: str
     detail: str
+    skipped: bool = False
+    """Content was left unread (MIME nested too deep, too many parts): the scan reports the
+    message as not fully scannable, not merely as malformed."""
 
 
 @dataclass(slots=True)

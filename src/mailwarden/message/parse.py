@@ -168,14 +168,17 @@ def _collect_parts(
 ) -> None:
     if depth > limits.max_mime_depth:
         message.problems.append(
-            ParseProblem("mime", f"MIME nesting deeper than {limits.max_mime_depth}; rest skipped")
+            ParseProblem(
+                "mime", f"MIME nesting deeper than {limits.max_mime_depth}; rest skipped", True
+            )
         )
         return
     if node.is_multipart() and node.get_content_type() != "message/rfc822":
+        _collect_text_outside_parts(node, message)
         for child in node.iter_parts():
             if counter[0] >= limits.max_parts:
                 message.problems.append(
-                    ParseProblem("mime", f"more than {limits.max_parts} parts; rest skipped")
+                    ParseProblem("mime", f"more than {limits.max_parts} parts; rest skipped", True)
                 )
                 return
             assert isinstance(child, EmailMessage)
@@ -193,6 +196,16 @@ def _collect_parts(
         payload = node.get_payload()
         raw = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
         message.parts.append(Part("application/octet-stream", raw, f"part-{counter[0]}"))
+
+
+def _collect_text_outside_parts(node: EmailMessage, message: Message) -> None:
+    """A multipart's preamble and epilogue: mail readers hide them, but a sender can put
+    anything there, so they are scanned as body text."""
+    for text in (node.preamble, node.epilogue):
+        if text and text.strip():
+            message.parts.append(
+                Part("text/plain", text.encode("utf-8", "surrogateescape"), "", True, "utf-8")
+            )
 
 
 _DELIMITER_LINE = re.compile(r"^--([^\s]{1,70}?)(?:--)?[ \t]*\r?$", re.MULTILINE)
