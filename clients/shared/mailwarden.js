@@ -448,8 +448,11 @@ function describe(error) {
 }
 
 function sentence(text) {
-  const capital = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?]$/.test(capital) ? capital : capital + ".";
+  return period(text.charAt(0).toUpperCase() + text.slice(1));
+}
+
+function period(text) {
+  return /[.!?]$/.test(text) ? text : text + ".";
 }
 
 function checkedResponse(answer) {
@@ -601,7 +604,7 @@ export function decision(check, choice) {
  */
 export function onServerFailure(settings, error) {
   const mode = settings && settings.onFailure === "closed" ? "closed" : "open";
-  const why = error && error.message ? error.message : "mailwarden could not check this message.";
+  const why = period(error && error.message ? error.message : "mailwarden could not check this message");
   if (mode === "open") {
     return {
       allow: true,
