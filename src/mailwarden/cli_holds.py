@@ -1,0 +1,198 @@
+"""`mailwarden held` (list the quarantine) and `mailwarden release ID` (deliver after all).
+
+Both find the holds as the gateway keeps them: the folder `--quarantine` or the config's
+`[gateway] quarantine`, and the record database `[gateway] database` (empty: SQLite in
+that folder). `release` re-injects to `--next-hop` or `[gateway] next_hop`, and, when a
+knowledge store is configured and `[gateway] learn` is on (or `--db` names one), teaches
+it the association the release confirmed. Exit 0 when done, 2 with one line otherwise.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from mailwarden.cli_common import (
+    config_option,
+    db_option,
+    load_config_or_exit,
+    open_store,
+    usage_error,
+)
+from mailwarden.cli_gateway import host_port
+from mailwarden.config import Config
+
+if TYPE_CHECKING:
+    from mailwarden.gateway.quarantine import Hold, Quarantine
+    from mailwarden.gateway.release import Teach
+    from mailwarden.knowledge.store import KnowledgeStore
+
+F = TypeVar("F", bound=Callable[..., None])
+
+COLUMNS = ("ID", "AGE", "SENDER", "RECIPIENT", "VERDICT", "STATE", "REASONS")
+
+
+def quarantine_option() -> Callable[[F], F]:
+    return click.option(
+        "--quarantine",
+        "quarantine_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder of held messages (default: [gateway] quarantine).",
+    )
+
+
+@click.command("held")
+@config_option()
+@quarantine_option()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hold (JSON Lines).")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Every hold, decided ones too (default: still held)."
+)
+def held_command(
+    config_path: Path | None, quarantine_dir: Path | None, as_json: bool, show_all: bool
+) -> None:
+    """List held messages, oldest first: who sent them to whom, and why they are held."""
+    from mailwarden.gateway.quarantine import QuarantineError, RecipientState
+
+    config = load_config_or_exit(config_path)
+    quarantine = open_quarantine(config, quarantine_dir)
+    try:
+        holds = quarantine.held(None if show_all else RecipientState.HELD)
+    except QuarantineError as exc:
+        usage_error(str(exc))
+    finally:
+        quarantine.close()
+    if as_json:
+        for hold in holds:
+            click.echo(json.dumps(hold.to_json(), ensure_ascii=False))
+    elif holds:
+        click.echo(table(holds, datetime.now(UTC)))
+    else:
+        click.echo("no held messages" if show_all else "nothing is held")
+
+
+@click.command("release")
+@click.argument("hold_id", metavar="ID")
+@click.option(
+    "--to",
+    "to",
+    multiple=True,
+    metavar="ADDRESS",
+    help="Release to this held recipient (repeat for more; default: every one still held).",
+)
+@config_option()
+@quarantine_option()
+@click.option("--next-hop", help="HOST:PORT that takes the message (default: [gateway] next_hop).")
+@db_option("Knowledge store that learns what the release confirmed (default: [knowledge] url).")
+@click.option(
+    "--by", metavar="NAME", help="Who releases it, for the record (default: your user name)."
+)
+def release_command(
+    hold_id: str,
+    to: tuple[str, ...],
+    config_path: Path | None,
+    quarantine_dir: Path | None,
+    next_hop: str | None,
+    db_url: str | None,
+    by: str | None,
+) -> None:
+    """Deliver held message ID to some or all of its held recipients, and record who did."""
+    from mailwarden.gateway.release import ReleaseError, release
+
+    config = load_config_or_exit(config_path)
+    try:
+        hop = host_port(next_hop or config.gateway.next_hop)
+    except click.BadParameter as exc:
+        usage_error(f"--next-hop: {exc.message}")
+    store = open_store(config, db_url, required=False) if db_url or config.gateway.learn else None
+    quarantine = open_quarantine(config, quarantine_dir)
+    try:
+        teach = _teacher(config, store) if store is not None else None
+        released = release(quarantine, hold_id, list(to) or None, hop, by or _user(), teach)
+    except ReleaseError as exc:
+        usage_error(str(exc))
+    finally:
+        quarantine.close()
+        if store is not None:
+            store.close()
+    click.echo(f"released {hold_id} to {', '.join(released)}")
+
+
+def open_quarantine(config: Config, folder: Path | None) -> Quarantine:
+    """The gateway's quarantine as the config names it; a usage error if there is none."""
+    from mailwarden.gateway.quarantine import Quarantine, QuarantineError
+
+    folder = folder or config.gateway.quarantine
+    url = config.gateway.database.strip() or None
+    if url is None and not folder.is_dir():
+        usage_error(f"no quarantine at {folder}: give --quarantine DIR or set [gateway] quarantine")
+    try:
+        return Quarantine(folder, url)
+    except QuarantineError as exc:
+        usage_error(str(exc))
+
+
+def table(holds: Sequence[Hold], now: datetime) -> str:
+    """One row per held recipient; a hold's own columns on its first row only."""
+    rows: list[tuple[str, ...]] = [COLUMNS]
+    for hold in holds:
+        first = (hold.id, age(now - hold.held_at), hold.sender or "<>")
+        for index, recipient in enumerate(hold.recipients):
+            state = recipient.state.value
+            if recipient.decided_by:
+                state += f" by {recipient.decided_by}"
+            rows.append(
+                (
+                    *(first if index == 0 else ("", "", "")),
+                    recipient.address,
+                    recipient.verdict.value,
+                    state,
+                    "; ".join(recipient.reasons) or "-",
+                )
+            )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(COLUMNS) - 1)]
+    return "\n".join(
+        "  ".join(
+            [*(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)), row[-1]]
+        ).rstrip()
+        for row in rows
+    )
+
+
+def age(elapsed: timedelta) -> str:
+    """'45s', '12m', '3h', '2d': how long a message has waited."""
+    seconds = max(0, int(elapsed.total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def _teacher(config: Config, store: KnowledgeStore) -> Teach:
+    """Scan the released message and learn it as delivered to the released recipients."""
+
+    def teach(raw: bytes, released: list[str]) -> None:
+        from mailwarden.gateway.learning import learn_delivered
+        from mailwarden.scan import Scanner
+
+        try:
+            report = Scanner(config, knowledge=store).scan_bytes(raw, "release")
+            learn_delivered(store, report, raw, released)
+        except Exception as exc:  # mail is out: say so, and go on
+            click.echo(f"mailwarden: released, but not learned: {exc}", err=True)
+
+    return teach
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return f"uid {os.getuid()}"
