@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -181,16 +182,17 @@ def test_an_unwritable_folder_is_an_error_and_records_nothing(tmp_path: Path) ->
     assert rows(url) == 0
 
 
-def test_a_folder_gone_is_an_error_and_records_nothing(tmp_path: Path) -> None:
+def test_a_folder_gone_is_an_error_and_records_nothing_new(tmp_path: Path) -> None:
     """Works as root too: the folder was replaced by a file under a running gateway."""
     url = f"sqlite:///{tmp_path / 'holds.db'}"
     folder = tmp_path / "q"
     with Quarantine(folder, url) as quarantine:
-        folder.rmdir()
+        hold_one(quarantine)
+        shutil.rmtree(folder)
         folder.write_text("not a folder")
         with pytest.raises(QuarantineError, match=f"could not store a held message in {folder}"):
             hold_one(quarantine)
-    assert rows(url) == 0
+    assert rows(url) == 1
 
 
 @pytest.fixture

@@ -69,8 +69,8 @@ class Quarantine:
         self.folder = Path(folder)
         self.relay = (relay if relay is not None else socket.gethostname())[:HOSTNAME_LENGTH]
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             if url is None:
+                self.folder.mkdir(parents=True, exist_ok=True)
                 url = f"sqlite:///{self.folder / 'holds.db'}"
             self.url = url
             self.store = HoldStore(open_record_database(url))
