@@ -384,7 +384,8 @@ export async function confirmDraft(fetchFn, settings, checkId, reason) {
     throw new ServerError("The mailwarden server's confirmation had no header value.");
   }
   return {
-    name: typeof answer.header === "string" && answer.header ? answer.header : CONFIRMATION_HEADER,
+    // Only an X- header: the add-in never lets the server set a header that changes the message.
+    name: typeof answer.header === "string" && /^X-[A-Za-z0-9-]+$/.test(answer.header) ? answer.header : CONFIRMATION_HEADER,
     value: answer.value,
     expires: typeof answer.expires === "string" ? answer.expires : null,
   };

@@ -386,6 +386,13 @@ describe("the server's error answers become plain messages", () => {
     assert.equal(fetchFn.calls.length, 0);
   });
 
+  it("confirm: takes the server's header name only when it is an X- header", async () => {
+    const custom = serverFetch(CONFIRM_ANSWER, { ...CONFIRMATION, header: "X-Mailwarden-Confirmation-V2" });
+    assert.equal((await confirmDraft(custom, SETTINGS, "c_1", "ok")).name, "X-Mailwarden-Confirmation-V2");
+    const hostile = serverFetch(CONFIRM_ANSWER, { ...CONFIRMATION, header: "Bcc" });
+    assert.equal((await confirmDraft(hostile, SETTINGS, "c_1", "ok")).name, "X-Mailwarden-Confirmation");
+  });
+
   it("confirm: 409 for a check that was not a confirm", async () => {
     const fetchFn = recordingFetch(() => json(409, { error: "the check was held, not confirm" }));
     await assert.rejects(confirmDraft(fetchFn, SETTINGS, "c_9a8b7c6d5e4f3a2b", "urgent"), (error) => {
