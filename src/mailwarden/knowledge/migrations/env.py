@@ -11,10 +11,16 @@ from mailwarden.knowledge.schema import metadata
 config = context.config
 
 
+def _own_tables(name: str | None, type_: str, parent_names: object) -> bool:
+    """Compare only the knowledge store's tables: the record database's may share it."""
+    return type_ != "table" or name in metadata.tables
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_name=_own_tables,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
