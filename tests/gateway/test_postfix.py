@@ -47,5 +47,7 @@ def test_marked_message_to_external_is_held_not_delivered(relay: Relay) -> None:
     held = [
         h for h in relay.quarantine.held() if b"marked-postfix@" in relay.quarantine.message(h.id)
     ]
-    assert [h.recipients for h in held] == [("claims@insurer.example.com",)], relay.queued()
+    assert [[r.address for r in h.recipients] for h in held] == [["claims@insurer.example.com"]], (
+        relay.queued()
+    )
     assert not [m for m in relay.sink.messages if b"marked-postfix@" in m.content]
