@@ -368,6 +368,10 @@ HOSTILE: dict[str, tuple[bytes, Callable[[], bytes]]] = {
         MULTIPART % b"b",
         lambda: attached(b"The scans.", "application/octet-stream", os.urandom(22 * MiB)),
     ),
+    "over-32-mib": (  # under Postfix's message_size_limit here and the scan's 100 MB limit
+        MULTIPART % b"b",
+        lambda: attached(b"The scans.", "application/octet-stream", os.urandom(26 * MiB)),
+    ),
     "a-header-of-10000-lines": (
         b"X-Notes: start\r\n" + b" more\r\n" * 10_000,
         lambda: CHILD_BYTES + b"\r\n",
@@ -465,24 +469,21 @@ def test_the_gateway_serves_on_after_hostile_messages(hostile_run: HostileRun) -
     assert relay.gateway.alive
 
 
-NOT_YET = {
-    "mime-nested-500-deep": "bug: parts past max_mime_depth are skipped and only warned about "
-    "(ScanReport.warnings); unscannable_content never sees it, so they go out unread",
-    "text-outside-the-boundaries": "text in a multipart's preamble and epilogue is not "
-    "scanned and not reported",
-}
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: the gateway's SMTP server advertises SIZE 33554432 (aiosmtpd's default "
+    "data_size_limit), so Postfix bounces a larger message (5.3.4) instead of handing it over",
+)
+def test_a_message_over_32_mib_is_judged_like_any_other_not_bounced(
+    hostile_run: HostileRun,
+) -> None:
+    inside, outside = hostile("over-32-mib").recipients
+    assert (hostile_run.fates.get(inside), hostile_run.fates.get(outside)) == ("delivered", "held")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[name]))
-        if name in NOT_YET
-        else name
-        for name in HOSTILE
-    ],
-)
+@pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_structure_does_not_carry_a_childs_details_outside_unchecked(
     hostile_run: HostileRun, name: str
 ) -> None:
