@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit bench clean postgresql postfix
+.PHONY: setup demo test lint typecheck unit clients bench clean postgresql postfix
 
 setup: $(STAMP)
 
@@ -54,10 +54,15 @@ postfix:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null; \
 	else echo "Postfix is not installed: its tests will be skipped (apt-get install postfix)"; fi
 
-test: lint typecheck unit
+# The add-ins' shared logic and manifests (clients/): Node's own test runner, pinned devDependencies.
+clients:
+	npm --prefix clients ci --no-audit --no-fund --loglevel=error
+	npm --prefix clients test
+
+test: lint typecheck unit clients
 
 bench: setup
 	$(BIN)/python bench/scan.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache clients/node_modules

@@ -42,6 +42,7 @@ def test_gateway_serves_and_stops_on_sigterm(sink: tuple[Sink, int], tmp_path: P
     args = ["--listen", f"127.0.0.1:{port}", "--next-hop", f"127.0.0.1:{sink_port}"]
     process = subprocess.Popen(
         [sys.executable, "-c", command, *args, "--quarantine", str(tmp_path / "q")],
+        cwd=tmp_path,  # without --config, the installation key is made where it runs
         stderr=subprocess.PIPE,
         text=True,
     )
