@@ -91,3 +91,76 @@ class HoldRecipientRow(Base):
 
 
 metadata = Base.metadata
+
+
+# ── the pre-send check API (migration 0002) ───────────────────────────────────────────────
+#
+# - `api_tokens`: one row per API token: whom it speaks for (one sender address, or every
+#   sender in one domain), its scopes, and its life; only the SHA-256 of the token is kept.
+# - `checks`: one row per draft checked: who, to whom with what verdict, the content's
+#   digest (`confirmation.content_digest`), never the content. Unconfirmed checks are
+#   deleted once expired; confirmed ones stay for the audit trail.
+# - `confirmations`: one row per "send anyway": which check, who, when, and their reason.
+
+TOKEN_ID_LENGTH = 16
+CHECK_ID_LENGTH = 40
+
+
+class ApiTokenRow(Base):
+    """An API token: its hash, whom it may check drafts for, and whether it still may."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(TOKEN_ID_LENGTH), primary_key=True)
+    """The public ID `token list` shows and `token revoke` takes."""
+    name: Mapped[str] = mapped_column(Text, index=True)
+    token_hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH), unique=True)
+    """SHA-256 of the token, in hex; the token itself is shown once and never stored."""
+    sender: Mapped[str] = mapped_column(Text)
+    """The one sender address it speaks for, or "" for a domain token."""
+    domain: Mapped[str] = mapped_column(Text)
+    """The domain whose senders (sub-domains included) it speaks for, or ""."""
+    scopes: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CheckRow(Base):
+    """One draft checked before sending: its sender, recipients, verdicts and digest."""
+
+    __tablename__ = "checks"
+
+    id: Mapped[str] = mapped_column(String(CHECK_ID_LENGTH), primary_key=True)
+    token_id: Mapped[str] = mapped_column(
+        String(TOKEN_ID_LENGTH), ForeignKey("api_tokens.id"), index=True
+    )
+    sender: Mapped[str] = mapped_column(Text, index=True)
+    recipients: Mapped[list[Any]] = mapped_column(JSON)
+    """[{"address", "field", "verdict"}] in the draft's order."""
+    verdict: Mapped[str] = mapped_column(String(STATE_LENGTH))
+    """The most severe recipient verdict."""
+    digest: Mapped[str] = mapped_column(String(DIGEST_LENGTH))
+    """`confirmation.content_digest` of the draft as scanned."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    """Confirmable until then; an unconfirmed check is deleted after it."""
+
+
+class ConfirmationRow(Base):
+    """A sender's "send anyway" for a check, with their reason: what the audit trail reads."""
+
+    __tablename__ = "confirmations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    check_id: Mapped[str] = mapped_column(
+        String(CHECK_ID_LENGTH), ForeignKey("checks.id", ondelete="CASCADE"), index=True
+    )
+    token_id: Mapped[str] = mapped_column(String(TOKEN_ID_LENGTH), ForeignKey("api_tokens.id"))
+    confirmed_by: Mapped[str] = mapped_column(Text)
+    """The sender's address: the identity the token authenticated."""
+    reason: Mapped[str] = mapped_column(Text)
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    """When the header it returned stops being honoured."""
