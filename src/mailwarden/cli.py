@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.exc import SQLAlchemyError
 
 from mailwarden import __version__
+from mailwarden.cli_api import serve, token_group
 from mailwarden.cli_common import (
     EXIT_CLEAN,
     EXIT_FLAGGED,
@@ -60,6 +61,8 @@ main.add_command(gateway)
 main.add_command(postfix_config)
 main.add_command(held_command)
 main.add_command(release_command)
+main.add_command(serve)
+main.add_command(token_group)
 
 
 @main.command()

@@ -215,6 +215,9 @@ class GatewayConfig(_Section):
     Several relays point this at one PostgreSQL."""
     timeout_seconds: PositiveFloat = 120.0
     """Scan plus actions for one message; past it Postfix gets a 451 and retries."""
+    processes: Annotated[int, Field(ge=0)] = 0
+    """Worker processes sharing the port (each loads its own models, ~300 MB); 0 means one
+    per CPU."""
     learn: bool = True
     """Learn each delivered message into the knowledge store as it passes."""
     link_base_url: str = "https://mailwarden.invalid/held"
@@ -225,6 +228,23 @@ class GatewayConfig(_Section):
     """The From of notices and bounces; empty means postmaster@ the first organisation domain."""
 
 
+class ApiConfig(_Section):
+    """`mailwarden serve`, the pre-send check API (docs/api.md). Its records (API tokens,
+    checks, confirmations) are kept in the record database with the holds: `[gateway]
+    database`, else SQLite in the quarantine folder."""
+
+    listen: str = "127.0.0.1:8480"
+    """HOST:PORT to serve on (`--listen` overrides); put a TLS proxy in front for the add-ins."""
+    max_draft_bytes: PositiveInt = 25 * 1024 * 1024
+    """The largest request body (JSON or MIME) checked; larger ones are refused with 413."""
+    check_minutes: PositiveInt = 60
+    """How long after a check the sender may still confirm it."""
+    confirmation_minutes: PositiveInt = 15
+    """How long the confirmation header stays valid after the sender confirmed."""
+    scan_threads: PositiveInt = 2
+    """Drafts scanned at once per process; more wait their turn (the scan holds the GIL)."""
+
+
 class Config(_Section):
     organisation: OrganisationConfig = OrganisationConfig()
     limits: LimitsConfig = LimitsConfig()
@@ -233,6 +253,7 @@ class Config(_Section):
     recipients: RecipientsConfig = RecipientsConfig()
     markings: MarkingsConfig = MarkingsConfig()
     gateway: GatewayConfig = GatewayConfig()
+    api: ApiConfig = ApiConfig()
 
     def is_internal(self, domain: str) -> bool:
         """True when the domain is one of the organisation's (or a sub-domain of one)."""
