@@ -8,10 +8,8 @@ what it delivers to a second Postfix smtpd (10026) that does no filtering.
 from __future__ import annotations
 
 import logging
-import signal
-import threading
+import os
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
@@ -111,6 +109,11 @@ def postfix_config(listen: str, next_hop: str) -> None:
 @click.option(
     "--timeout", type=float, help="Seconds per message, then 451 (default: [gateway] 120)."
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Worker processes (default: [gateway] processes, else one per CPU).",
+)
 def gateway(
     listen: str | None,
     next_hop: str | None,
@@ -119,12 +122,12 @@ def gateway(
     db_url: str | None,
     policy_path: Path | None,
     timeout: float | None,
+    processes: int | None,
 ) -> None:
     """Serve as Postfix's after-queue content filter until SIGTERM or SIGINT."""
-    from aiosmtpd.controller import Controller
-
     from mailwarden.gateway.filter import FilterHandler
     from mailwarden.gateway.quarantine import Quarantine, QuarantineError
+    from mailwarden.gateway.server import listening_socket, serve
     from mailwarden.scan import Scanner
 
     config = load_config_or_exit(config_path)
@@ -136,39 +139,41 @@ def gateway(
         hop = host_port(next_hop)
     except click.BadParameter as exc:
         raise click.UsageError(exc.message) from exc
+    workers = processes or settings.processes or os.cpu_count() or 1
     logging.basicConfig(level=logging.INFO, format="mailwarden gateway: %(levelname)s %(message)s")
+    for chatty in ("mail.log", "alembic"):  # every SMTP command; every migration step
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     policy = load_policy_or_exit(policy_path)
+    folder = quarantine_dir or settings.quarantine
+    # Open everything once here, so a wrong setting is one line and exit 2 before any
+    # worker starts; each worker then opens its own connections.
     store = open_store(config, db_url, required=False, policy=policy)
+    if store is not None:
+        store.close()
     try:
-        quarantine = Quarantine(quarantine_dir or settings.quarantine, settings.database or None)
+        Quarantine(folder, settings.database or None).close()
     except QuarantineError as exc:
         usage_error(str(exc))
-    scanner = Scanner(config, knowledge=store, policy=policy)
-    handler = FilterHandler(
-        scanner,
-        quarantine,
-        hop,
-        timeout=timeout or settings.timeout_seconds,
-        store=store if settings.learn else None,
-        notifier=_notifier(config, policy, hop),
-    )
-    controller = Controller(handler, hostname=listen_host, port=listen_port)
-    stop = threading.Event()
+    notifier = _notifier(config, policy, hop)
 
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+    def make_handler() -> FilterHandler:
+        worker_store = open_store(config, db_url, required=False, policy=policy)
+        return FilterHandler(
+            Scanner(config, knowledge=worker_store, policy=policy),
+            Quarantine(folder, settings.database or None),
+            hop,
+            timeout=timeout or settings.timeout_seconds,
+            store=worker_store if settings.learn else None,
+            notifier=notifier,
+        )
 
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    controller.start()
-    logging.info("listening on %s, re-injecting to %s", listen, next_hop)
     try:
-        stop.wait()
-    finally:
-        controller.stop()
-        quarantine.close()
-        if store is not None:
-            store.close()
+        sock = listening_socket(listen_host, listen_port)
+    except OSError as exc:
+        usage_error(f"cannot listen on {listen}: {exc.strerror or exc}")
+    logging.info("listening on %s, re-injecting to %s", listen, next_hop)
+    with sock:
+        serve(sock, make_handler, workers, grace=timeout or settings.timeout_seconds)
     logging.info("stopped")
 
 

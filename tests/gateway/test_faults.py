@@ -470,11 +470,6 @@ def test_the_gateway_serves_on_after_hostile_messages(hostile_run: HostileRun) -
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the gateway's SMTP server advertises SIZE 33554432 (aiosmtpd's default "
-    "data_size_limit), so Postfix bounces a larger message (5.3.4) instead of handing it over",
-)
 def test_a_message_over_32_mib_is_judged_like_any_other_not_bounced(
     hostile_run: HostileRun,
 ) -> None:

@@ -165,12 +165,15 @@ class FilterHandler:
         self.store = store
         """Where delivered mail is learned as it passes; None learns nothing."""
         self.notifier = notifier
+        self.in_flight = 0
+        """Messages received and not yet answered (a stopping server waits for them)."""
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         abandoned = threading.Event()
+        self.in_flight += 1
         try:
             return await asyncio.wait_for(
                 asyncio.to_thread(
@@ -185,6 +188,8 @@ class FilterHandler:
         except Exception:
             log.exception("message from %s: internal failure", envelope.mail_from)
             return str(Reply.S451_INTERNAL)
+        finally:
+            self.in_flight -= 1
 
     def process(
         self,
