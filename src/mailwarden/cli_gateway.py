@@ -154,7 +154,8 @@ def gateway(
         Quarantine(folder, settings.database or None).close()
     except QuarantineError as exc:
         usage_error(str(exc))
-    notifier = _notifier(config, policy, hop)
+    key = _installation_key(config)
+    notifier = _notifier(config, policy, hop, key)
 
     def make_handler() -> FilterHandler:
         worker_store = open_store(config, db_url, required=False, policy=policy)
@@ -165,6 +166,7 @@ def gateway(
             timeout=timeout or settings.timeout_seconds,
             store=worker_store if settings.learn else None,
             notifier=notifier,
+            confirmation_key=key,
         )
 
     try:
@@ -177,17 +179,22 @@ def gateway(
     logging.info("stopped")
 
 
-def _notifier(config: Config, policy: Policy, next_hop: tuple[str, int]) -> Notifies:
+def _installation_key(config: Config) -> bytes:
+    """The key notice links and pre-send confirmations are signed with (made on first use)."""
+    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
+
+    try:
+        return load_or_create_key(config.knowledge.key_file)
+    except KeyFileError as exc:
+        usage_error(str(exc))
+
+
+def _notifier(config: Config, policy: Policy, next_hop: tuple[str, int], key: bytes) -> Notifies:
     """Who tells senders about holds and refusals, with links signed by the installation key."""
     from mailwarden.gateway.links import LinkSigner
     from mailwarden.gateway.notices import notice_from
     from mailwarden.gateway.notifier import Notifier
-    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
 
-    try:
-        key = load_or_create_key(config.knowledge.key_file)
-    except KeyFileError as exc:
-        usage_error(str(exc))
     return Notifier(
         LinkSigner(key),
         policy.model.notices,

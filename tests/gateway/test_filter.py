@@ -6,13 +6,14 @@ import asyncio
 import email
 import email.policy
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 from sqlalchemy import text
 
 from mailwarden.config import Config
+from mailwarden.confirmation import CONFIRMATION_HEADER, content_digest, sign_confirmation
 from mailwarden.gateway.filter import FilterHandler
 from mailwarden.gateway.links import LinkSigner
 from mailwarden.gateway.notifier import Notifier
@@ -325,3 +326,75 @@ def test_after_a_timeout_the_abandoned_worker_neither_delivers_nor_holds(
     assert reply.startswith("451 4.3.0")
     assert not sink[0].messages
     assert not quarantine.held()
+
+
+# ---- confirmed before sending (the pre-send API's header) -------------------------------------
+
+KEY = b"an installation key for the tests"
+PATIENT = mail(
+    "r.patel@gmail.com",
+    "Dear Mr Patel,\r\n\r\nYour daughter Ellie Marsh (NHS 485 777 3457) is on the list.",
+)
+
+
+def confirmed(raw: bytes, scanner: Scanner, recipients: list[str], key: bytes = KEY) -> bytes:
+    """The message with the header the pre-send API gives once the sender confirmed it."""
+    report = scanner.scan_bytes(raw)
+    digest = content_digest(report)
+    value = sign_confirmation(
+        key, SENDER, recipients, digest, datetime.now(UTC) + timedelta(minutes=15)
+    )
+    return f"{CONFIRMATION_HEADER}: {value}\r\n".encode() + raw
+
+
+def test_a_confirm_verdict_the_sender_confirmed_before_sending_is_delivered(
+    scanner: Scanner, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    quarantine = Quarantine(tmp_path)
+    handler = FilterHandler(scanner, quarantine, ("127.0.0.1", sink[1]), confirmation_key=KEY)
+    assert scanner.scan_bytes(PATIENT).decisions[0].verdict is Verdict.CONFIRM
+
+    reply = deliver(
+        handler, confirmed(PATIENT, scanner, ["r.patel@gmail.com"]), ["r.patel@gmail.com"]
+    )
+
+    assert reply.startswith("250 2.0.0")
+    assert [m.rcpt_tos for m in sink[0].messages] == [["r.patel@gmail.com"]]
+    assert not quarantine.held()
+
+
+def test_a_confirmation_for_other_content_or_recipients_is_ignored(
+    scanner: Scanner, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    quarantine = Quarantine(tmp_path)
+    handler = FilterHandler(scanner, quarantine, ("127.0.0.1", sink[1]), confirmation_key=KEY)
+    header = confirmed(PATIENT, scanner, ["r.patel@gmail.com"])
+    altered = header.replace(b"is on the list", b"is on the list, with her brother Sam")
+    added = header.replace(b"To: r.patel@gmail.com", b"To: r.patel@gmail.com, j.doe@gmail.com")
+    forged = confirmed(
+        PATIENT, scanner, ["r.patel@gmail.com"], key=b"someone else's key, 32 bytes!!"
+    )
+
+    deliver(handler, altered, ["r.patel@gmail.com"])
+    deliver(handler, added, ["r.patel@gmail.com", "j.doe@gmail.com"])
+    deliver(handler, forged, ["r.patel@gmail.com"])
+
+    assert not sink[0].messages
+    assert len(quarantine.held()) == 3
+
+
+def test_a_confirmation_does_not_release_a_hold(
+    scanner: Scanner, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    quarantine = Quarantine(tmp_path)
+    handler = FilterHandler(scanner, quarantine, ("127.0.0.1", sink[1]), confirmation_key=KEY)
+    assert scanner.scan_bytes(MARKED).decisions[0].verdict is Verdict.HOLD
+
+    deliver(
+        handler,
+        confirmed(MARKED, scanner, ["claims@insurer.example.com"]),
+        ["claims@insurer.example.com"],
+    )
+
+    assert not sink[0].messages
+    assert len(quarantine.held()) == 1

@@ -22,7 +22,11 @@ The actions run in this order, each only if the one before succeeded:
        effort: by then the message's fate is settled, so a failure is logged, not a 451)
 
 An envelope recipient the headers do not name (Bcc) gets the most severe verdict of
-the message; a message with no header recipients at all is held.
+the message; a message with no header recipients at all is held. A message whose
+sender confirmed it before sending (an `X-Mailwarden-Confirmation` header from the
+pre-send API, signed over this content, this sender and these recipients) has its
+`confirm` verdicts delivered; `hold` and `reject` stand, and a header that does not
+verify is ignored.
 
 The duplicate window. A message is delivered twice only if Postfix does not hear our
 250 after the next hop accepted the message: mailwarden killed between the two, or
@@ -43,8 +47,10 @@ import smtplib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from mailwarden.confirmation import ConfirmationError, apply_confirmation, confirmation_header
 from mailwarden.gateway.learning import learn_delivered
 from mailwarden.gateway.quarantine import HeldRecipient, Quarantine, QuarantineError
 from mailwarden.gateway.replies import Reply
@@ -153,6 +159,7 @@ class FilterHandler:
         descriptions: dict[str, str] | None = None,
         store: KnowledgeStore | None = None,
         notifier: Notifies | None = None,
+        confirmation_key: bytes | None = None,
     ) -> None:
         self.scanner = scanner
         self.quarantine = quarantine
@@ -165,6 +172,8 @@ class FilterHandler:
         self.store = store
         """Where delivered mail is learned as it passes; None learns nothing."""
         self.notifier = notifier
+        self.confirmation_key = confirmation_key
+        """The installation key that pre-send confirmations are signed with; None ignores them."""
         self.in_flight = 0
         """Messages received and not yet answered (a stopping server waits for them)."""
 
@@ -206,6 +215,7 @@ class FilterHandler:
             log.error("message from %s not judged: %s", sender, detail)
             knowledge = any(p.location == "knowledge" for p in report.problems)
             return str(Reply.S451_STORE if knowledge else Reply.S451_INTERNAL)
+        report = self._confirmed(raw, sender, recipients, report)
         todo = plan(report, recipients, self.descriptions)
         if todo.reject and not todo.deliver and not todo.hold:
             return Reply.S550_REFUSED.with_reason("; ".join(todo.reject_descriptions()))
@@ -214,6 +224,24 @@ class FilterHandler:
         except Abandoned:
             log.warning("message from %s abandoned after the time limit", sender)
             return str(Reply.S451_INTERNAL)
+
+    def _confirmed(
+        self, raw: bytes, sender: str, recipients: list[str], report: ScanReport
+    ) -> ScanReport:
+        """The report with its `confirm` verdicts delivered when the sender confirmed exactly
+        this content to these recipients before sending (docs/api.md); else as it was."""
+        value = confirmation_header(raw) if self.confirmation_key is not None else None
+        if value is None or self.confirmation_key is None:
+            return report
+        try:
+            confirmed = apply_confirmation(
+                report, value, self.confirmation_key, datetime.now(UTC), sender, recipients
+            )
+        except ConfirmationError as exc:
+            log.warning("message from %s: its confirmation does not hold: %s", sender, exc)
+            return report
+        log.info("message from %s: confirmed before sending", sender)
+        return confirmed
 
     def _act(
         self,
