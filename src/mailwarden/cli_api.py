@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, TypeVar
 
 import click
@@ -87,11 +89,19 @@ def serve(
         app = create_app(config, policy, store, _record_url(config, record_db), key)
     except (KeyFileError, RecordError) as exc:
         usage_error(str(exc))
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        # uvicorn stops gracefully, then raises the signal again for the handler it found:
+        # this one, so the command exits 0 when asked to stop, as `gateway` does
+        signal.signal(stop, _stopped)
     try:
         uvicorn.run(app, host=host, port=port, log_config=None, timeout_graceful_shutdown=10)
     finally:
         if store is not None:
             store.close()
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    logging.info("stopped")
 
 
 @click.group("token")

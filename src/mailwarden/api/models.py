@@ -24,7 +24,15 @@ def _unicode(text: str) -> str:
     return text
 
 
+def _storable(text: str) -> str:
+    """Text every database stores: no NUL (PostgreSQL refuses it)."""
+    if "\x00" in text:
+        raise ValueError("contains a NUL character")
+    return text
+
+
 Text = Annotated[str, AfterValidator(_unicode)]
+StorableText = Annotated[str, AfterValidator(_unicode), AfterValidator(_storable)]
 
 
 class _Request(BaseModel):
@@ -120,8 +128,12 @@ class CheckAnswer(_Answer):
 class ConfirmRequest(_Request):
     """The sender's "send anyway" for a check whose verdict was confirm."""
 
-    check_id: Text = Field(min_length=1, max_length=100)
-    reason: Text = Field(max_length=4000, examples=["Mr Patel is the school's appointed advocate"])
+    check_id: str = Field(
+        min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$", examples=["c_4f1e9a0b"]
+    )
+    reason: StorableText = Field(
+        max_length=4000, examples=["Mr Patel is the school's appointed advocate"]
+    )
 
 
 class ConfirmAnswer(_Answer):

@@ -12,6 +12,7 @@ minute.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -202,6 +203,7 @@ class TokenStore:
                 conn.execute(
                     update(ApiTokenRow).where(ApiTokenRow.id == token.id).values(last_used_at=now)
                 )
+            token = dataclasses.replace(token, last_used_at=now)
         return token
 
 
