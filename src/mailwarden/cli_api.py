@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -34,10 +35,15 @@ from mailwarden.config import Config
 from mailwarden.record.location import record_database_url
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from mailwarden.knowledge.store import KnowledgeStore
     from mailwarden.record.tokens import TokenStore
 
 F = TypeVar("F", bound=Callable[..., None])
 
+SERVE_OPTIONS = "MAILWARDEN_SERVE_OPTIONS"
+"""How `serve --workers` hands its options to the worker processes uvicorn starts."""
 TOKEN_COLUMNS = ("ID", "NAME", "FOR", "SCOPES", "STATE", "CREATED", "EXPIRES", "LAST USED")
 
 
@@ -62,19 +68,21 @@ def record_db_option() -> Callable[[F], F]:
     help="Policy file (default: the shipped policy).",
 )
 @record_db_option()
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Server processes, each with its own scanner (default: [api] workers).",
+)
 def serve(
     listen: str | None,
     config_path: Path | None,
     db_url: str | None,
     policy_path: Path | None,
     record_db: str | None,
+    workers: int | None,
 ) -> None:
     """Serve the pre-send check API (docs/api.md) until SIGTERM or SIGINT."""
     import uvicorn
-
-    from mailwarden.api import create_app
-    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
-    from mailwarden.record import RecordError
 
     config = load_config_or_exit(config_path)
     try:
@@ -82,22 +90,83 @@ def serve(
     except click.BadParameter as exc:
         usage_error(f"--listen: {exc.message}")
     logging.basicConfig(level=logging.INFO, format="mailwarden serve: %(levelname)s %(message)s")
-    policy = load_policy_or_exit(policy_path)
-    store = open_store(config, db_url, required=False, policy=policy)
-    try:
-        key = load_or_create_key(config.knowledge.key_file)
-        app = create_app(config, policy, store, _record_url(config, record_db), key)
-    except (KeyFileError, RecordError) as exc:
-        usage_error(str(exc))
+    options = {
+        "config": str(config_path) if config_path else None,
+        "db": db_url,
+        "policy": str(policy_path) if policy_path else None,
+        "record_db": record_db,
+    }
     for stop in (signal.SIGTERM, signal.SIGINT):
         # uvicorn stops gracefully, then raises the signal again for the handler it found:
         # this one, so the command exits 0 when asked to stop, as `gateway` does
         signal.signal(stop, _stopped)
+    processes = workers or config.api.workers
+    if processes > 1:
+        _check_or_exit(options)  # here, once, rather than in every worker
+        os.environ[SERVE_OPTIONS] = json.dumps(options)
+        uvicorn.run(
+            f"{__name__}:app_from_environment",
+            factory=True,
+            workers=processes,
+            host=host,
+            port=port,
+            log_config=None,
+            timeout_graceful_shutdown=10,
+        )
+        return
+    app, store = _build(options)
     try:
         uvicorn.run(app, host=host, port=port, log_config=None, timeout_graceful_shutdown=10)
     finally:
         if store is not None:
             store.close()
+
+
+def app_from_environment() -> FastAPI:
+    """The app in a `serve --workers` process: the options its parent checked, from the
+    environment, built again here (each process loads its own models)."""
+    logging.basicConfig(level=logging.INFO, format="mailwarden serve: %(levelname)s %(message)s")
+    app, _ = _build(json.loads(os.environ[SERVE_OPTIONS]))
+    return app
+
+
+def _build(options: dict[str, str | None]) -> tuple[FastAPI, KnowledgeStore | None]:
+    """The app and its knowledge store (None without one); a usage error if either fails."""
+    from mailwarden.api import create_app
+    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
+    from mailwarden.record import RecordError
+
+    config = load_config_or_exit(_path(options["config"]))
+    policy = load_policy_or_exit(_path(options["policy"]))
+    store = open_store(config, options["db"], required=False, policy=policy)
+    try:
+        key = load_or_create_key(config.knowledge.key_file)
+        app = create_app(config, policy, store, _record_url(config, options["record_db"]), key)
+    except (KeyFileError, RecordError) as exc:
+        usage_error(str(exc))
+    return app, store
+
+
+def _check_or_exit(options: dict[str, str | None]) -> None:
+    """What `_build` needs, all there (the config, the policy, the stores, the key), without
+    building the scanner."""
+    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
+    from mailwarden.record import RecordError, open_record_database
+
+    config = load_config_or_exit(_path(options["config"]))
+    policy = load_policy_or_exit(_path(options["policy"]))
+    store = open_store(config, options["db"], required=False, policy=policy)
+    if store is not None:
+        store.close()
+    try:
+        load_or_create_key(config.knowledge.key_file)
+        open_record_database(_record_url(config, options["record_db"])).dispose()
+    except (KeyFileError, RecordError) as exc:
+        usage_error(str(exc))
+
+
+def _path(text: str | None) -> Path | None:
+    return Path(text) if text else None
 
 
 def _stopped(signum: int, frame: FrameType | None) -> None:

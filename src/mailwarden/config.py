@@ -243,6 +243,9 @@ class ApiConfig(_Section):
     """How long the confirmation header stays valid after the sender confirmed."""
     scan_threads: PositiveInt = 2
     """Drafts scanned at once per process; more wait their turn (the scan holds the GIL)."""
+    workers: PositiveInt = 1
+    """Server processes (`--workers` overrides), each with its own scanner and models: up to
+    one per core, for more checks a second."""
 
 
 class Config(_Section):

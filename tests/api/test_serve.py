@@ -50,12 +50,14 @@ def mailwarden(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def server(config: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+@pytest.fixture(params=[1, 2], ids=["one process", "two workers"])
+def server(
+    request: pytest.FixtureRequest, config: Path
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
     port = config.read_text().rsplit(":", 1)[1].strip().strip('"')
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [*MAILWARDEN, "serve", "--config", str(config)],
+        [*MAILWARDEN, "serve", "--config", str(config), "--workers", str(request.param)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -6,12 +6,11 @@ which name the token dependency made inside `create_app`.)
 `create_app` builds everything once: the `Scanner` (its models loaded by a first scan
 before the server answers anyone), the record database's token and check stores. Per
 request, the event loop only reads and routes; the draft's conversion, its scan and
-its digest run in worker threads, at most `[api] scan_threads` at once (the scan holds
-the GIL: more threads would slow every draft, not finish more), and each database call
-in the thread pool. Unconfirmed checks are purged once expired, every few minutes.
+its digest run in worker threads, and each record database call in its own few
+(`threads.py`). Unconfirmed checks are purged once expired, every few minutes.
 """
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,6 @@ from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, FastAPI, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,6 +28,7 @@ from mailwarden.api.body import JSON, MIME, media_type, parse_json, read_body
 from mailwarden.api.draft import DraftError, mime_from_draft, mime_sender, with_author
 from mailwarden.api.errors import ApiError, install, log, responses
 from mailwarden.api.models import CheckAnswer, ConfirmAnswer, ConfirmRequest, Draft
+from mailwarden.api.threads import Threads
 from mailwarden.config import Config
 from mailwarden.confirmation import (
     CONFIRMATION_HEADER,
@@ -124,14 +123,22 @@ def create_app(
     engine = open_record_database(record_url)
     tokens, checks = TokenStore(engine), CheckStore(engine)
     settings = config.api
-    Caller = Annotated[ApiToken, Depends(Authenticator(tokens))]
-    scan_slots: list[anyio.CapacityLimiter] = []
+    threads = Threads(settings.scan_threads)
+    Caller = Annotated[ApiToken, Depends(Authenticator(tokens, threads))]
+
+    async def database(call: Callable[..., T], *args: Any) -> T:
+        """A record database call in its threads; 503 when the database fails."""
+        try:
+            return await threads.database(call, *args)
+        except SQLAlchemyError as exc:
+            log.error("the record database failed: %r", exc)
+            raise ApiError(503, "the record database is unavailable; try again") from exc
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        scan_slots.append(anyio.CapacityLimiter(settings.scan_threads))
+        threads.start()
         async with anyio.create_task_group() as tasks:
-            tasks.start_soon(_purge_every, checks, PURGE_SECONDS)
+            tasks.start_soon(_purge_every, database, checks, PURGE_SECONDS)
             yield
             tasks.cancel_scope.cancel()
         engine.dispose()
@@ -170,9 +177,7 @@ def create_app(
         kind = media_type(request, (JSON, MIME))
         body = await read_body(request, settings.max_draft_bytes)
         check_id = new_check_id()
-        scanned = await anyio.to_thread.run_sync(
-            prepare_and_scan, kind, body, token, check_id, limiter=scan_slots[0]
-        )
+        scanned = await threads.scan(prepare_and_scan, kind, body, token, check_id)
         report = scanned.report
         _refuse_unjudged(report, check_id)
         if not report.decisions:
@@ -192,7 +197,7 @@ def create_app(
         record = Check(
             check_id, token.id, sender, recipients, verdict, scanned.digest, now, expires
         )
-        await _database(checks.add, record)
+        await database(checks.add, record)
         log.info("check %s from %s: %s", check_id, sender, verdict.value)
         return check_answer(report, check_id, expires)
 
@@ -214,7 +219,7 @@ def create_app(
             raise ApiError(422, "reason: a reason is needed to send anyway")
         now = datetime.now(UTC)
         try:
-            found = await _database(checks.get, asked.check_id, now)
+            found = await database(checks.get, asked.check_id, now)
         except CheckNotFound as exc:
             raise ApiError(404, f"{exc}: check the draft again") from exc
         if not token.speaks_for(found.sender):
@@ -226,7 +231,7 @@ def create_app(
         value = sign_confirmation(key, found.sender, signed, found.digest, expires, found.id)
         confirmation = Confirmation(found.id, token.id, found.sender, reason, now, expires)
         try:
-            await _database(checks.confirm, confirmation)
+            await database(checks.confirm, confirmation)
         except CheckNotFound as exc:  # purged between the two calls
             raise ApiError(404, f"{exc}: check the draft again") from exc
         log.info("check %s confirmed by %s", found.id, found.sender)
@@ -267,21 +272,14 @@ def _not_confirmable(verdict: Verdict) -> str:
     )
 
 
-async def _database(call: Callable[..., T], *args: Any) -> T:
-    """A record database call in the thread pool; 503 when the database fails."""
-    try:
-        return await run_in_threadpool(call, *args)
-    except SQLAlchemyError as exc:
-        log.error("the record database failed: %r", exc)
-        raise ApiError(503, "the record database is unavailable; try again") from exc
-
-
-async def _purge_every(checks: CheckStore, seconds: float) -> None:
+async def _purge_every(
+    database: Callable[..., Awaitable[int]], checks: CheckStore, seconds: float
+) -> None:
     while True:
         try:
-            purged = await run_in_threadpool(checks.purge, datetime.now(UTC))
-        except SQLAlchemyError as exc:
-            log.warning("could not purge expired checks: %r", exc)
+            purged = await database(checks.purge, datetime.now(UTC))
+        except ApiError:
+            log.warning("could not purge expired checks")
         else:
             if purged:
                 log.info("purged %d expired unconfirmed checks", purged)

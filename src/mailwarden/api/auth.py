@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import SQLAlchemyError
 
 from mailwarden.api.draft import DraftError, mailbox
 from mailwarden.api.errors import ApiError, log
+from mailwarden.api.threads import Threads
 from mailwarden.message.model import Address
 from mailwarden.record.tokens import ApiToken, Scope, TokenRefused, TokenStore
 
@@ -31,8 +31,9 @@ _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="mailwarden"'}
 class Authenticator:
     """The FastAPI dependency that turns `Authorization: Bearer ...` into an `ApiToken`."""
 
-    def __init__(self, tokens: TokenStore, scope: Scope = Scope.CHECK) -> None:
+    def __init__(self, tokens: TokenStore, threads: Threads, scope: Scope = Scope.CHECK) -> None:
         self.tokens = tokens
+        self.threads = threads
         self.scope = scope
 
     async def __call__(
@@ -41,7 +42,7 @@ class Authenticator:
         if credentials is None or not credentials.credentials:
             raise ApiError(401, "no API token: send Authorization: Bearer <token>", _CHALLENGE)
         try:
-            token = await run_in_threadpool(
+            token = await self.threads.database(
                 self.tokens.authenticate, credentials.credentials, datetime.now(UTC)
             )
         except TokenRefused as exc:
