@@ -40,6 +40,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.header import decode_header
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
@@ -226,7 +227,15 @@ def confirmation_header(raw: bytes) -> str | None:
     end = min((i for i in ends if i >= 0), default=_HEADER_BLOCK_LIMIT)
     headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:end] + b"\r\n\r\n")
     value = headers.get(CONFIRMATION_HEADER)
-    return None if value is None else "".join(str(value).split())
+    if value is None:
+        return None
+    # A client's mail library may fold the long value into RFC 2047 encoded words
+    # (Python's email package does): decode them, then drop the folding whitespace.
+    decoded = "".join(
+        part.decode(charset or "ascii", "replace") if isinstance(part, bytes) else part
+        for part, charset in decode_header(str(value))
+    )
+    return "".join(decoded.split())
 
 
 def _derived(key: bytes) -> bytes:
