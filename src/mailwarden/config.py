@@ -237,10 +237,9 @@ class ApiConfig(_Section):
     """HOST:PORT to serve on (`--listen` overrides); put a TLS proxy in front for the add-ins."""
     max_draft_bytes: PositiveInt = 25 * 1024 * 1024
     """The largest request body (JSON or MIME) checked; larger ones are refused with 413."""
-    check_minutes: PositiveInt = 60
-    """How long after a check the sender may still confirm it."""
     confirmation_minutes: PositiveInt = 15
-    """How long the confirmation header stays valid after the sender confirmed."""
+    """How long a check may be confirmed after it was made, and how long the confirmation
+    header is honoured after the sender confirmed."""
     scan_threads: PositiveInt = 2
     """Drafts scanned at once per process; more wait their turn (the scan holds the GIL)."""
     workers: PositiveInt = 1

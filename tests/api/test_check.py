@@ -304,3 +304,32 @@ def test_an_expired_check_cannot_be_confirmed(api: Api) -> None:
     assert "expired" in refused.json()["error"]
     assert api.checks.purge(datetime.now(UTC)) >= 1
     assert api.checks.confirmations(check_id) == []
+
+
+# ---- browsers' add-ins ----------------------------------------------------------------------
+
+
+def test_a_browser_add_in_is_answered_across_origins(api: Api, ann: httpx.Client) -> None:
+    origin = {"Origin": "https://outlook.office.com"}
+    with api.client() as anonymous:
+        preflight = anonymous.options(
+            "/v1/check",
+            headers={
+                **origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization, content-type",
+            },
+        )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert preflight.headers["Access-Control-Allow-Methods"] == "POST"
+    allowed = {
+        h.strip().lower() for h in preflight.headers["Access-Control-Allow-Headers"].split(",")
+    }
+    assert {"authorization", "content-type"} <= allowed
+
+    answer = ann.post("/v1/check", json=CLEAN_DRAFT, headers=origin)
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    with api.client() as anonymous:
+        refused = anonymous.post("/v1/check", json=CLEAN_DRAFT, headers=origin)
+    assert refused.status_code == 401 and refused.headers["Access-Control-Allow-Origin"] == "*"

@@ -34,7 +34,8 @@ def error_of(response: httpx.Response, status: int) -> str:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert list(body) == ["error"] and isinstance(body["error"], str) and body["error"]
+    expected = ["error", "limit_bytes"] if status == 413 else ["error"]
+    assert list(body) == expected and isinstance(body["error"], str) and body["error"]
     assert "Traceback" not in response.text
     return str(body["error"])
 
@@ -92,6 +93,7 @@ def test_a_body_declared_over_the_limit_is_413_before_it_is_read(ann: httpx.Clie
         f"the draft is {MAX_DRAFT_BYTES + 2:,} bytes, over the {MAX_DRAFT_BYTES:,} bytes "
         "mailwarden checks before sending"
     )
+    assert sent.json()["limit_bytes"] == MAX_DRAFT_BYTES
 
 
 def test_a_body_streamed_past_the_limit_is_413(ann: httpx.Client) -> None:

@@ -18,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -150,6 +151,13 @@ def create_app(
         lifespan=lifespan,
     )
     install(app)
+    app.add_middleware(
+        CORSMiddleware,  # add-ins call from their own origin; the token is a header, not a cookie
+        allow_origins=["*"],
+        allow_methods=["POST"],
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=600,
+    )
 
     def prepare_and_scan(kind: str, body: bytes, token: ApiToken, check_id: str) -> _Scanned:
         """In a worker thread: the draft as MIME, scanned, and its content digest."""
@@ -193,7 +201,7 @@ def create_app(
         )
         sender = report.message.sender.address if report.message.sender else ""
         verdict = worst([r.verdict for r in recipients])
-        expires = (now + timedelta(minutes=settings.check_minutes)).replace(microsecond=0)
+        expires = (now + timedelta(minutes=settings.confirmation_minutes)).replace(microsecond=0)
         record = Check(
             check_id, token.id, sender, recipients, verdict, scanned.digest, now, expires
         )

@@ -68,6 +68,7 @@ def _too_large(size: int, limit: int) -> ApiError:
         413,
         f"the draft is {_size(size)}, over the {_size(limit)} mailwarden checks before sending",
         {"Connection": "close"},
+        limit_bytes=limit,
     )
 
 

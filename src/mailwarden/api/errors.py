@@ -29,7 +29,7 @@ ERROR_STATUSES = {
     403: "The token may not check drafts, or not from this sender.",
     404: "No such check, or it has expired.",
     409: "The check's verdict was not confirm: only a confirm verdict can be confirmed.",
-    413: "The body is over the size limit.",
+    413: "The body is over the size limit, which `limit_bytes` gives.",
     415: "The body is neither application/json nor message/rfc822.",
     422: "A malformed draft or request; the message names the field.",
     503: "The knowledge store or the record database is unavailable; try again.",
@@ -39,11 +39,19 @@ ERROR_STATUSES = {
 class ApiError(Exception):
     """An error answer: its status, its plain words, and any headers it needs."""
 
-    def __init__(self, status: int, words: str, headers: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        words: str,
+        headers: Mapping[str, str] | None = None,
+        limit_bytes: int | None = None,
+    ):
         super().__init__(words)
         self.status = status
         self.words = words
         self.headers = dict(headers or {})
+        self.limit_bytes = limit_bytes
+        """For 413: the largest body the server takes."""
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -77,7 +85,7 @@ def install(app: FastAPI) -> None:
 
     async def api_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)
-        return _answer(exc.status, exc.words, exc.headers)
+        return _answer(exc.status, exc.words, exc.headers, exc.limit_bytes)
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
@@ -98,5 +106,13 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, internal)
 
 
-def _answer(status: int, words: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": words}, status_code=status, headers=dict(headers or {}))
+def _answer(
+    status: int,
+    words: str,
+    headers: Mapping[str, str] | None = None,
+    limit_bytes: int | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"error": words}
+    if limit_bytes is not None:
+        body["limit_bytes"] = limit_bytes
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}))

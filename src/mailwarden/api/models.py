@@ -148,3 +148,6 @@ class ErrorAnswer(_Answer):
     """Every error: plain words, never a stack trace."""
 
     error: str = Field(examples=["to[1]: not an address"])
+    limit_bytes: int | None = Field(
+        None, description="With 413 only: the largest request body the server takes."
+    )
