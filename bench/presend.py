@@ -89,6 +89,7 @@ class Phase:
     wall: float = 0.0
     server_cpu: float = 0.0
     client_cpu: float = 0.0
+    server_rss_mb: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -199,8 +200,18 @@ def make_tokens(folder: Path, domains: set[str]) -> dict[str, str]:
 
 def tree_cpu(pid: int) -> float:
     """CPU seconds (user and system) of a process and every live descendant of it."""
+    return sum((int(f[11]) + int(f[12])) / TICKS for f in _tree(pid))
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and every live descendant of it, in MB."""
+    return sum(int(f[21]) * os.sysconf("SC_PAGE_SIZE") for f in _tree(pid)) / 1e6
+
+
+def _tree(pid: int) -> list[list[str]]:
+    """The /proc stat fields (after the command) of a process and its live descendants."""
     children: dict[int, list[int]] = {}
-    times: dict[int, float] = {}
+    stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -208,15 +219,15 @@ def tree_cpu(pid: int) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        child = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(child)
-        times[child] = (int(fields[11]) + int(fields[12])) / TICKS
-    total, todo = 0.0, [pid]
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        stats[int(entry.name)] = fields
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
-        total += times.get(current, 0.0)
+        if current in stats:
+            found.append(stats[current])
         todo += children.get(current, [])
-    return total
+    return found
 
 
 # --- the clients ---------------------------------------------------------------------------
@@ -286,6 +297,7 @@ def run_phase(
     asyncio.run(fire(url, bodies, args.clients, total, rate, phase))
     phase.server_cpu = tree_cpu(server) - server_before
     phase.client_cpu = time.process_time() - client_before
+    phase.server_rss_mb = tree_rss_mb(server)
     return phase
 
 
@@ -360,6 +372,10 @@ def render(
     for name, seconds in baselines.items():
         rate = len(seconds) / sum(seconds) if seconds else 0.0
         lines.append(_row(f"in-process scan_bytes, {name}", rate, seconds, "one at a time"))
+    lines.append(
+        "server memory (RSS, every process) after each phase: "
+        + ", ".join(f"{p.name} {p.server_rss_mb:.0f} MB" for p in phases)
+    )
     lines += ["", "ANSWERS"]
     for phase in phases:
         statuses = ", ".join(f"{n} × {s}" for s, n in sorted(phase.statuses.items()))
@@ -454,6 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "statuses": dict(p.statuses),
                     "server_cpu_seconds": p.server_cpu,
                     "client_cpu_seconds": p.client_cpu,
+                    "server_rss_mb": p.server_rss_mb,
                 }
                 for p in phases
             ],
