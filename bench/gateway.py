@@ -139,6 +139,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--timeout", type=float, default=600.0, help="seconds to wait for a pass to settle"
     )
+    parser.add_argument(
+        "--processes", type=int, default=0, help="gateway worker processes (default: one per CPU)"
+    )
     return parser.parse_args(argv)
 
 
@@ -205,6 +208,7 @@ def run_pass(
                 [
                     *("--next-hop", f"127.0.0.1:{reinject_port}"),
                     *("--quarantine", str(quarantine), "--config", str(config)),
+                    *(["--processes", str(args.processes)] if args.processes else []),
                 ],
                 folder / "gateway.log",
             )

@@ -159,8 +159,10 @@ def gateway(
 
     def make_handler() -> FilterHandler:
         worker_store = open_store(config, db_url, required=False, policy=policy)
+        scanner = Scanner(config, knowledge=worker_store, policy=policy)
+        scanner.warm_up()
         return FilterHandler(
-            Scanner(config, knowledge=worker_store, policy=policy),
+            scanner,
             Quarantine(folder, settings.database or None),
             hop,
             timeout=timeout or settings.timeout_seconds,

@@ -57,10 +57,6 @@ from mailwarden.scan import Scanner
 CONFIRM_BODY_LIMIT = 64 * 1024
 PURGE_SECONDS = 600.0
 """How often expired, unconfirmed checks are deleted."""
-WARM_UP = (
-    b"From: warm-up@mailwarden.invalid\r\nTo: warm-up@mailwarden.invalid\r\n"
-    b"Subject: warm-up\r\n\r\nDear Ellie Marsh, this first scan loads the language model.\r\n"
-)
 DESCRIPTION = """\
 mailwarden's check of a draft before it is sent: each recipient's verdict (deliver,
 confirm, hold, reject) with the reasons, and the findings. A sender may confirm a
@@ -120,7 +116,7 @@ def create_app(
     confirmations are signed with (the gateway verifies with the same key). Raises
     `record.RecordError` when the record database cannot be opened."""
     scanner = scanner or Scanner(config, knowledge=store, policy=policy)
-    scanner.scan_bytes(WARM_UP, "warm-up")
+    scanner.warm_up()
     engine = open_record_database(record_url)
     tokens, checks = TokenStore(engine), CheckStore(engine)
     settings = config.api
