@@ -164,3 +164,44 @@ class ConfirmationRow(Base):
     confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     """When the header it returned stops being honoured."""
+
+
+# ── the audit trail (migration 0003) ──────────────────────────────────────────────────────
+#
+# - `audit_entries`: one row per thing done (a verdict, a hold, a release, a view...), each
+#   hash-chained to the one before (`record/audit.py`); never updated, deleted only by a
+#   retention purge, which PostgreSQL's trigger `audit_entries_append_only` enforces.
+# - `audit_head`: one row, the last entry's number and hash: appenders lock it (their
+#   first statement updates it) so the chain never forks, and `verify` compares the trail's
+#   last entry with it, so cutting entries off the end is seen too.
+
+ACTION_LENGTH = 32
+
+
+class AuditEntryRow(Base):
+    """One entry of the audit trail: who did what to which hold, check or message, when."""
+
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    """1, 2, 3...: given under the head's lock, so without gaps."""
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(ACTION_LENGTH), index=True)
+    subject: Mapped[str] = mapped_column(Text)
+    """A hold ID, a check ID or a Message-ID."""
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Plain facts (recipients, verdicts, rule names), never the message's content."""
+    prev_hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH))
+    hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH))
+
+
+class AuditHeadRow(Base):
+    """The audit trail's one head row: the last entry's number and hash (0 and the genesis
+    hash while the trail is empty)."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH))
