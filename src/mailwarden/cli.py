@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mailwarden import __version__
 from mailwarden.cli_api import serve, token_group
+from mailwarden.cli_audit import audit_group
 from mailwarden.cli_common import (
     EXIT_CLEAN,
     EXIT_FLAGGED,
@@ -63,6 +64,7 @@ main.add_command(held_command)
 main.add_command(release_command)
 main.add_command(serve)
 main.add_command(token_group)
+main.add_command(audit_group)
 
 
 @main.command()

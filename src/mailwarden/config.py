@@ -247,6 +247,14 @@ class ApiConfig(_Section):
     one per core, for more checks a second."""
 
 
+class AuditConfig(_Section):
+    """The audit trail (`record/audit.py`), kept in the record database with the holds."""
+
+    retention_days: PositiveInt | None = None
+    """Entries older than this are deleted by `mailwarden audit purge` (the purge itself is
+    recorded, and what is left still verifies); unset keeps every entry."""
+
+
 class Config(_Section):
     organisation: OrganisationConfig = OrganisationConfig()
     limits: LimitsConfig = LimitsConfig()
@@ -256,6 +264,7 @@ class Config(_Section):
     markings: MarkingsConfig = MarkingsConfig()
     gateway: GatewayConfig = GatewayConfig()
     api: ApiConfig = ApiConfig()
+    audit: AuditConfig = AuditConfig()
 
     def is_internal(self, domain: str) -> bool:
         """True when the domain is one of the organisation's (or a sub-domain of one)."""
