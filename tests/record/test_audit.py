@@ -79,6 +79,9 @@ def tamper(engine: Engine, sql: str, **params: object) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
+        else:  # SQLite cannot switch a trigger off: drop them, as an intruder would
+            conn.execute(text("DROP TRIGGER audit_entries_no_update"))
+            conn.execute(text("DROP TRIGGER audit_entries_no_delete"))
         conn.execute(text(sql), params)
         if conn.dialect.name == "postgresql":
             conn.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER USER"))
@@ -172,17 +175,30 @@ def test_deleting_the_first_rows_without_a_purge_is_a_gap(
 def test_the_database_refuses_to_change_or_delete_an_entry(
     engine: Engine, trail: AuditTrail
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no session settings for a purge-only trigger: the chain proves")
     record_a_hold(trail)
-    for sql in (
+    refused = [
         "UPDATE audit_entries SET actor = 'x' WHERE seq = 1",
         "DELETE FROM audit_entries WHERE seq = 1",
-        "TRUNCATE audit_entries",
-    ):
+        "DELETE FROM audit_entries",
+    ]
+    if engine.dialect.name == "postgresql":
+        refused.append("TRUNCATE audit_entries")
+    for sql in refused:
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(text(sql))
     assert trail.verify().checked == 3
+
+
+def test_after_a_purge_only_what_it_purged_could_have_been_deleted(
+    engine: Engine, trail: AuditTrail
+) -> None:
+    record_a_hold(trail)
+    clock = trail._clock
+    assert isinstance(clock, Clock)
+    assert trail.purge(clock.now - timedelta(seconds=1.5), "retention") == 1
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entries WHERE seq = 2"))
+    assert trail.verify().describe() == "3 entries, chain intact"
 
 
 def _append_many(url: str, actor: str, count: int, start: Event) -> None:

@@ -21,9 +21,10 @@ hash (the anchor). `verify` starts from the first entry left: its `prev_hash` mu
 `GENESIS` (nothing purged) or the anchor of a purge entry naming the entry before it,
 and that purge entry is itself checked as part of the chain.
 
-On PostgreSQL a trigger (migration 0003) refuses UPDATE, TRUNCATE, and DELETE outside
-`purge` (which sets `mailwarden.audit_purge` for its transaction): a guard against
-mistakes, not against someone who owns the database. The proof is the chain, and a copy
+Triggers (migration 0003, on SQLite and PostgreSQL) refuse UPDATE (and TRUNCATE) of an
+entry, and DELETE of any entry after `audit_head.purged_through`, which `purge` sets
+first in its transaction: a guard against mistakes, not against someone who owns the
+database. The proof is the chain, and a copy
 kept elsewhere (`mailwarden audit syslog` to a SIEM) is what proves it was not rewritten
 whole.
 """
@@ -40,7 +41,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
 from mailwarden.record.schema import AuditEntryRow, AuditHeadRow
 
@@ -238,11 +239,11 @@ class AuditTrail:
             anchor = conn.execute(
                 select(AuditEntryRow.hash).where(AuditEntryRow.seq == last)
             ).scalar_one()
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT set_config('mailwarden.audit_purge', 'on', true)"))
+            # the triggers delete nothing after what the head says was purged
+            conn.execute(
+                update(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID).values(purged_through=last)
+            )
             deleted = conn.execute(delete(AuditEntryRow).where(AuditEntryRow.seq <= last)).rowcount
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT set_config('mailwarden.audit_purge', 'off', true)"))
             details = {
                 "before": timestamp(_utc(before)),
                 "deleted": deleted,

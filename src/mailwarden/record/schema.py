@@ -170,10 +170,11 @@ class ConfirmationRow(Base):
 #
 # - `audit_entries`: one row per thing done (a verdict, a hold, a release, a view...), each
 #   hash-chained to the one before (`record/audit.py`); never updated, deleted only by a
-#   retention purge, which PostgreSQL's trigger `audit_entries_append_only` enforces.
+#   retention purge: the migration's triggers refuse anything else.
 # - `audit_head`: one row, the last entry's number and hash: appenders lock it (their
 #   first statement updates it) so the chain never forks, and `verify` compares the trail's
-#   last entry with it, so cutting entries off the end is seen too.
+#   last entry with it, so cutting entries off the end is seen too. `purged_through` is
+#   the last entry a purge deleted: the triggers let no later one be deleted.
 
 ACTION_LENGTH = 32
 
@@ -205,3 +206,4 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH))
+    purged_through: Mapped[int] = mapped_column(Integer)

@@ -1,5 +1,7 @@
-"""The audit trail: hash-chained entries, their one-row head, and on PostgreSQL a trigger
-that refuses to change or delete an entry except in a retention purge.
+"""The audit trail: hash-chained entries, their one-row head, and triggers that refuse to
+change an entry, or delete one the head does not say was purged (`AuditTrail.purge` sets
+`audit_head.purged_through` first, in the same transaction). A later batch migration of
+`audit_entries` on SQLite rebuilds the table and must create its triggers again.
 
 Revision ID: 0003
 Revises: 0002
@@ -19,17 +21,31 @@ depends_on: str | None = None
 GENESIS = "0" * 64
 """`record.audit.GENESIS`, copied: a migration does not import the code it predates."""
 
-APPEND_ONLY = """
+REFUSED = "the audit trail is append-only: {} refused"
+PG_FUNCTION = f"""
 CREATE FUNCTION mailwarden_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'DELETE' AND current_setting('mailwarden.audit_purge', true) = 'on' THEN
+    IF TG_OP = 'DELETE' AND OLD.seq <= (SELECT purged_through FROM audit_head WHERE id = 1)
+    THEN
         RETURN OLD;
     END IF;
-    RAISE EXCEPTION 'the audit trail is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION '{REFUSED.format("%")}', TG_OP USING ERRCODE = 'insufficient_privilege';
 END
 $$
 """
+PG_TRIGGERS = (
+    "CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries"
+    " FOR EACH ROW EXECUTE FUNCTION mailwarden_audit_append_only()",
+    "CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries"
+    " FOR EACH STATEMENT EXECUTE FUNCTION mailwarden_audit_append_only()",
+)
+SQLITE_TRIGGERS = (
+    "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries"
+    f" BEGIN SELECT RAISE(ABORT, '{REFUSED.format('UPDATE')}'); END",
+    "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries"
+    " WHEN OLD.seq > (SELECT purged_through FROM audit_head WHERE id = 1)"
+    f" BEGIN SELECT RAISE(ABORT, '{REFUSED.format('DELETE')}'); END",
+)
 
 
 def upgrade() -> None:
@@ -52,19 +68,16 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.Column("purged_through", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
     )
-    op.bulk_insert(head, [{"id": 1, "seq": 0, "hash": GENESIS}])
+    op.bulk_insert(head, [{"id": 1, "seq": 0, "hash": GENESIS, "purged_through": 0}])
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(APPEND_ONLY)
-        op.execute(
-            "CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries"
-            " FOR EACH ROW EXECUTE FUNCTION mailwarden_audit_append_only()"
-        )
-        op.execute(
-            "CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries"
-            " FOR EACH STATEMENT EXECUTE FUNCTION mailwarden_audit_append_only()"
-        )
+        for statement in (PG_FUNCTION, *PG_TRIGGERS):
+            op.execute(statement)
+    else:
+        for statement in SQLITE_TRIGGERS:
+            op.execute(statement)
 
 
 def downgrade() -> None:
@@ -72,6 +85,9 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER audit_entries_no_truncate ON audit_entries")
         op.execute("DROP TRIGGER audit_entries_append_only ON audit_entries")
         op.execute("DROP FUNCTION mailwarden_audit_append_only()")
+    else:
+        op.execute("DROP TRIGGER audit_entries_no_delete")
+        op.execute("DROP TRIGGER audit_entries_no_update")
     op.drop_table("audit_head")
     op.drop_index(op.f("ix_audit_entries_at"), table_name="audit_entries")
     op.drop_index(op.f("ix_audit_entries_action"), table_name="audit_entries")
