@@ -11,10 +11,12 @@ from datetime import UTC, datetime, timedelta
 from multiprocessing.synchronize import Event
 
 import pytest
-from sqlalchemy import Engine, text
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from mailwarden.record import open_record_database
+from mailwarden.record import HoldStore, open_record_database
 from mailwarden.record.audit import (
     GENESIS,
     Action,
@@ -24,6 +26,9 @@ from mailwarden.record.audit import (
     Problem,
     verify_chain,
 )
+from mailwarden.record.database import migrations_location
+
+from .conftest import make_hold
 
 HOLD_ID = "20261125T101502-7f3a"
 RELAY = "gateway@relay1.example.police.uk"
@@ -327,3 +332,33 @@ def test_an_export_read_back_verifies_on_its_own(trail: AuditTrail) -> None:
     assert verify_chain(again, {}).ok
     again[1] = AuditEntry.from_json({**entries[1].to_json(), "actor": "someone.else"})
     assert verify_chain(again, {}).problem is Problem.HASH
+
+
+def _migrate(engine: Engine, step: str, revision: str) -> None:
+    config = AlembicConfig()
+    config.set_main_option("script_location", migrations_location())
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        getattr(command, step)(config, revision)
+
+
+def test_0003_adds_the_trail_to_a_database_that_holds_messages_and_goes_back(
+    database_url: str,
+) -> None:
+    before = create_engine(database_url)
+    _migrate(before, "upgrade", "0002")
+    HoldStore(before).add(make_hold("h1"))
+    before.dispose()
+
+    engine = open_record_database(database_url)
+    try:
+        trail = AuditTrail(engine, Clock())
+        record_a_hold(trail)
+        assert trail.verify().checked == 3
+        assert HoldStore(engine).get("h1").id == "h1"
+        _migrate(engine, "downgrade", "0002")
+        assert not {"audit_entries", "audit_head"} & set(inspect(engine).get_table_names())
+        _migrate(engine, "upgrade", "head")
+        assert AuditTrail(engine).verify().describe() == "0 entries, chain intact"
+    finally:
+        engine.dispose()
