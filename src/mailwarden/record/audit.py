@@ -24,9 +24,8 @@ and that purge entry is itself checked as part of the chain.
 Triggers (migration 0003, on SQLite and PostgreSQL) refuse UPDATE (and TRUNCATE) of an
 entry, and DELETE of any entry after `audit_head.purged_through`, which `purge` sets
 first in its transaction: a guard against mistakes, not against someone who owns the
-database. The proof is the chain, and a copy
-kept elsewhere (`mailwarden audit syslog` to a SIEM) is what proves it was not rewritten
-whole.
+database. The proof is the chain; a copy kept elsewhere (`mailwarden audit syslog` to a
+SIEM) is what proves it was not rewritten whole.
 """
 
 from __future__ import annotations
