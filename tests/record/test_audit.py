@@ -24,6 +24,7 @@ from mailwarden.record.audit import (
     AuditTrail,
     ContentRefused,
     Problem,
+    append_entry,
     verify_chain,
 )
 from mailwarden.record.database import migrations_location
@@ -107,6 +108,19 @@ def test_a_hold_viewed_and_released_is_a_chain_that_verifies(trail: AuditTrail) 
 
 def test_an_empty_trail_verifies(trail: AuditTrail) -> None:
     assert trail.verify().describe() == "0 entries, chain intact"
+
+
+def test_an_entry_commits_with_what_it_records_or_not_at_all(
+    engine: Engine, trail: AuditTrail
+) -> None:
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        append_entry(conn, RELAY, Action.HOLD, HOLD_ID, {"recipients": ["j.smith@example.net"]})
+        raise RuntimeError("the hold's file could not be written")
+    assert list(trail.entries()) == []
+    with engine.begin() as conn:
+        held = append_entry(conn, RELAY, Action.HOLD, HOLD_ID, {})
+    assert [e.seq for e in trail.entries()] == [1] and held.prev_hash == GENESIS
+    assert trail.verify().ok
 
 
 def test_entries_are_chosen_by_time_and_action(trail: AuditTrail) -> None:

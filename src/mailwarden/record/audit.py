@@ -184,7 +184,7 @@ class AuditTrail:
         """Record one thing done; the entry as stored. `ContentRefused` for details that
         name content (`FORBIDDEN_KEYS`) or are not plain JSON, `ValueError` for a blank actor."""
         with self.engine.begin() as conn:
-            return _append(conn, self._clock, actor, action, subject, details or {})
+            return append_entry(conn, actor, action, subject, details or {}, self._clock)
 
     def entries(
         self,
@@ -249,7 +249,7 @@ class AuditTrail:
                 "through_seq": last,
                 "anchor": anchor,
             }
-            _append(conn, self._clock, actor, Action.PURGE, "audit trail", details)
+            append_entry(conn, actor, Action.PURGE, "audit trail", details, self._clock)
             return int(deleted)
 
 
@@ -339,14 +339,17 @@ def _check_value(value: object, where: str) -> None:
         raise ContentRefused(f"{where}: {type(value).__name__} is not plain JSON")
 
 
-def _append(
+def append_entry(
     conn: Connection,
-    clock: Clock,
     actor: str,
     action: Action,
     subject: str,
     details: Mapping[str, Any],
+    clock: Clock | None = None,
 ) -> AuditEntry:
+    """`AuditTrail.append` inside the caller's transaction, so what it records (a hold's
+    rows, a release's states) and its entry commit together or not at all. It locks the
+    head until that commit: keep the rest of the transaction short."""
     actor, subject, action = actor.strip(), subject.strip(), Action(action)
     if not actor:
         raise ValueError("an audit entry needs an actor")
@@ -360,7 +363,7 @@ def _append(
         .values(seq=AuditHeadRow.seq + 1)
         .returning(AuditHeadRow.seq, AuditHeadRow.hash)
     ).one()
-    at = _utc(clock())
+    at = _utc(clock() if clock is not None else datetime.now(UTC))
     entry = AuditEntry(seq, at, actor, action.value, subject, plain, prev_hash, "")
     entry = dataclasses.replace(entry, hash=entry.computed_hash())
     conn.execute(insert(AuditEntryRow).values(**dataclasses.asdict(entry)))
