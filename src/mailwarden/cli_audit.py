@@ -132,7 +132,7 @@ def audit_export(
             with _opened(output) as out:
                 count = write_entries(trail.entries(since, until), fmt, out)
         except OSError as exc:
-            usage_error(f"cannot write {output}: {exc}")
+            usage_error(f"cannot write {output or 'standard output'}: {exc}")
         trail.append(
             by or _user(),
             Action.EXPORT,
