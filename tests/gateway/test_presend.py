@@ -10,6 +10,8 @@ or with a recipient added, does not count: Mr Patel's copy is held for her to co
 
 from __future__ import annotations
 
+import email
+import email.policy
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -141,8 +143,27 @@ def test_the_same_header_with_a_recipient_added_holds_them(deployment: Deploymen
     assert deployment.fate(sent, "j.doe@gmail.com") == "held"
 
 
-def test_without_the_header_the_recipient_is_held_for_the_sender(deployment: Deployment) -> None:
+def test_without_the_header_the_recipient_is_held_and_the_sender_told_why(
+    deployment: Deployment,
+) -> None:
     sent = deployment.send(draft_to("t.wood@gmail.com"), None, "unconfirmed")
 
     assert deployment.fate(sent, "t.wood@gmail.com") == "held"
     assert deployment.fate(sent, SCHOOL) == "delivered"
+
+    def notice() -> bytes:
+        for message in deployment.relay.sink.messages:
+            if (
+                message.automatic
+                and message.rcpt_tos == [SENDER]
+                and sent.encode() in message.content
+            ):
+                return message.content
+        return b""
+
+    assert wait_until(lambda: notice() != b"", 30), deployment.relay.diagnosis()
+    text = email.message_from_bytes(notice(), policy=email.policy.default)
+    body = text.get_body(("plain",))
+    assert body is not None
+    words = body.get_content()
+    assert "t.wood@gmail.com" in words and "https://mailwarden.invalid/held/" in words
