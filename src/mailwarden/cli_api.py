@@ -28,6 +28,7 @@ from mailwarden.cli_common import (
     load_config_or_exit,
     load_policy_or_exit,
     open_store,
+    operator,
     usage_error,
 )
 from mailwarden.cli_gateway import host_port
@@ -206,6 +207,7 @@ def token_create(
     record_db: str | None,
 ) -> None:
     """Make a token and print it, once (stdout); what it is goes to stderr."""
+    from mailwarden.record.audit import Action, AuditTrail
     from mailwarden.record.tokens import Scope
 
     config = load_config_or_exit(config_path)
@@ -229,6 +231,8 @@ def token_create(
             expires_at=expires,
             now=now,
         )
+        details = {"name": token.name, "for": token.speaks_for_label}
+        AuditTrail(tokens.engine).append(operator(), Action.TOKEN_CREATE, token.id, details)
     except (ValueError, SQLAlchemyError) as exc:
         usage_error(_words(exc))
     finally:
@@ -289,12 +293,17 @@ def token_list(as_json: bool, config_path: Path | None, record_db: str | None) -
 @record_db_option()
 def token_revoke(name_or_id: str, config_path: Path | None, record_db: str | None) -> None:
     """Revoke a token by its ID, or every active token with this name: refused from now on."""
+    from mailwarden.record.audit import Action, AuditTrail
     from mailwarden.record.tokens import TokenNotFound
 
     config = load_config_or_exit(config_path)
     tokens = _tokens(config, record_db)
     try:
         revoked = tokens.revoke(name_or_id)
+        trail = AuditTrail(tokens.engine)
+        for token in revoked:
+            details = {"name": token.name, "for": token.speaks_for_label}
+            trail.append(operator(), Action.TOKEN_REVOKE, token.id, details)
     except (TokenNotFound, SQLAlchemyError) as exc:
         usage_error(_words(exc))
     finally:

@@ -30,9 +30,8 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from mailwarden.cli_api import record_db_option
-from mailwarden.cli_common import config_option, load_config_or_exit, usage_error
+from mailwarden.cli_common import config_option, load_config_or_exit, operator, usage_error
 from mailwarden.cli_gateway import host_port
-from mailwarden.cli_holds import _user
 from mailwarden.config import Config
 from mailwarden.record.location import record_database_url
 
@@ -134,7 +133,7 @@ def audit_export(
         except OSError as exc:
             usage_error(f"cannot write {output or 'standard output'}: {exc}")
         trail.append(
-            by or _user(),
+            by or operator(),
             Action.EXPORT,
             "audit trail",
             {"to": str(output) if output else "stdout", "format": fmt, "entries": count}
@@ -185,7 +184,7 @@ def audit_syslog(
         except OSError as exc:
             usage_error(f"cannot send to syslog at {address}: {exc}")
         trail.append(
-            by or _user(),
+            by or operator(),
             Action.EXPORT,
             "audit trail",
             {"to": f"syslog {address}", "entries": count} | _range(since, until),
@@ -212,7 +211,7 @@ def audit_purge(
     if before > now:
         usage_error(f"--before {before:%Y-%m-%d %H:%M} is in the future")
     with _trail(config, record_db) as trail:
-        deleted = trail.purge(before, by or _user())
+        deleted = trail.purge(before, by or operator())
     click.echo(f"purged {deleted:,} entries older than {before:%Y-%m-%d %H:%M:%S} UTC")
 
 

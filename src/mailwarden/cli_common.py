@@ -3,6 +3,8 @@ the policy and the store, and the one-line usage error (exit 2) they all fail wi
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +33,14 @@ def db_option(
     help: str = "Knowledge store: a SQLAlchemy URL or a SQLite file (default: [knowledge] url).",
 ) -> Callable[[F], F]:
     return click.option("--db", "db_url", metavar="URL", help=help)
+
+
+def operator() -> str:
+    """Who is running the command, for the record of who released or purged what."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return f"uid {os.getuid()}"
 
 
 def fail(message: str, status: int) -> NoReturn:

@@ -128,6 +128,7 @@ def gateway(
     from mailwarden.gateway.filter import FilterHandler
     from mailwarden.gateway.quarantine import Quarantine, QuarantineError
     from mailwarden.gateway.server import listening_socket, serve
+    from mailwarden.record.audit import AuditTrail
     from mailwarden.scan import Scanner
 
     config = load_config_or_exit(config_path)
@@ -161,14 +162,17 @@ def gateway(
         worker_store = open_store(config, db_url, required=False, policy=policy)
         scanner = Scanner(config, knowledge=worker_store, policy=policy)
         scanner.warm_up()
+        quarantine = Quarantine(folder, settings.database or None)
         return FilterHandler(
             scanner,
-            Quarantine(folder, settings.database or None),
+            quarantine,
             hop,
             timeout=timeout or settings.timeout_seconds,
             store=worker_store if settings.learn else None,
             notifier=notifier,
             confirmation_key=key,
+            audit=AuditTrail(quarantine.store.engine),
+            actor=f"gateway@{quarantine.relay}",
         )
 
     try:

@@ -9,9 +9,7 @@ it the association the release confirmed. Exit 0 when done, 2 with one line othe
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +22,7 @@ from mailwarden.cli_common import (
     db_option,
     load_config_or_exit,
     open_store,
+    operator,
     usage_error,
 )
 from mailwarden.cli_gateway import host_port
@@ -115,7 +114,7 @@ def release_command(
     quarantine = open_quarantine(config, quarantine_dir)
     try:
         teach = _teacher(config, store) if store is not None else None
-        released = release(quarantine, hold_id, list(to) or None, hop, by or _user(), teach)
+        released = release(quarantine, hold_id, list(to) or None, hop, by or operator(), teach)
     except ReleaseError as exc:
         usage_error(str(exc))
     finally:
@@ -189,10 +188,3 @@ def _teacher(config: Config, store: KnowledgeStore) -> Teach:
             click.echo(f"mailwarden: released, but not learned: {exc}", err=True)
 
     return teach
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return f"uid {os.getuid()}"

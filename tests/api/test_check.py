@@ -6,6 +6,7 @@ is whom the token speaks for."""
 from __future__ import annotations
 
 import base64
+import json
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -17,6 +18,7 @@ from sqlalchemy import text
 
 from mailwarden.confirmation import CONFIRMATION_HEADER, apply_confirmation
 from mailwarden.message.model import AddressField
+from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.record.checks import Check, CheckedRecipient, new_check_id
 from mailwarden.rules.base import Verdict
 from mailwarden.scan import Scanner
@@ -333,3 +335,24 @@ def test_a_browser_add_in_is_answered_across_origins(api: Api, ann: httpx.Client
     with api.client() as anonymous:
         refused = anonymous.post("/v1/check", json=CLEAN_DRAFT, headers=origin)
     assert refused.status_code == 401 and refused.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_check_and_its_confirmation_are_in_the_audit_trail(api: Api, ann: httpx.Client) -> None:
+    answer = ann.post("/v1/check", json=DOCS_DRAFT).json()
+    reason = "Mr Patel is the school's appointed advocate"
+    ann.post("/v1/confirm", json={"check_id": answer["check_id"], "reason": reason})
+
+    trail = AuditTrail(api.tokens.engine)
+    mine = [e for e in trail.entries() if e.subject == answer["check_id"]]
+
+    assert [(e.actor, e.action) for e in mine] == [
+        ("api", Action.VERDICT),
+        (SENDER, Action.CONFIRM),
+    ]
+    assert mine[0].details["recipients"] == [
+        {"address": SCHOOL, "verdict": "deliver"},
+        {"address": ADVOCATE, "verdict": "confirm"},
+    ]
+    assert mine[1].details["reason"] == reason
+    assert "Ellie" not in json.dumps([e.to_json() for e in mine])
+    assert trail.verify().ok

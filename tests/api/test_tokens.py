@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from mailwarden.cli import main
 from mailwarden.record import open_record_database
+from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.record.tokens import (
     LAST_USED_GRANULARITY,
     TokenNotFound,
@@ -187,3 +188,7 @@ def test_token_list_and_revoke(config: Path, database_url: str) -> None:
     assert entry["state"] == "revoked" and entry["revoked_at"]
     code, _, err = run("token", "revoke", "ann", *common)
     assert code == 2 and "no active API token has the name or ID 'ann'" in err
+    engine = open_record_database(database_url)
+    actions = [(e.action, e.details["name"]) for e in AuditTrail(engine).entries()]
+    engine.dispose()
+    assert actions == [(Action.TOKEN_CREATE, "ann"), (Action.TOKEN_REVOKE, "ann")]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from mailwarden.config import Config
 from mailwarden.confirmation import CONFIRMATION_HEADER, content_digest, sign_confirmation
@@ -24,6 +25,7 @@ from mailwarden.knowledge.store import KnowledgeStore
 from mailwarden.message.model import Address, AddressField, Message, Recipient
 from mailwarden.policy.decide import RecipientDecision
 from mailwarden.policy.schema import Notices, parse_policy
+from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.report import ScanReport
 from mailwarden.rules.base import Reason, Verdict
 from mailwarden.scan import Scanner
@@ -398,3 +400,49 @@ def test_a_confirmation_does_not_release_a_hold(
 
     assert not sink[0].messages
     assert len(quarantine.held()) == 1
+
+
+# ---- the audit trail ----------------------------------------------------------------------------
+
+
+def test_every_verdict_is_recorded_before_the_message_moves_on(
+    scanner: Scanner, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    quarantine = Quarantine(tmp_path)
+    trail = AuditTrail(quarantine.store.engine)
+    handler = FilterHandler(
+        scanner, quarantine, ("127.0.0.1", sink[1]), audit=trail, actor="gateway@relay1"
+    )
+    raw = MARKED.replace(b"\r\nSubject:", b"\r\nCc: bob.jones@example.police.uk\r\nSubject:")
+
+    deliver(handler, raw, ["claims@insurer.example.com", "bob.jones@example.police.uk"])
+
+    [entry] = list(trail.entries())
+    [hold] = quarantine.held()
+    assert (entry.actor, entry.action, entry.subject) == (
+        "gateway@relay1",
+        Action.VERDICT,
+        "<1@example.police.uk>",
+    )
+    assert entry.details["hold"] == hold.id
+    verdicts = {r["address"]: (r["verdict"], r.get("rules")) for r in entry.details["recipients"]}
+    assert verdicts == {
+        "bob.jones@example.police.uk": ("deliver", None),
+        "claims@insurer.example.com": ("hold", ["protective_marking", "sensitive_to_external"]),
+    }
+    assert "OFFICIAL-SENSITIVE" not in json.dumps(entry.to_json())  # facts, never content
+    assert trail.verify().ok
+
+
+def test_a_verdict_that_cannot_be_recorded_is_not_sent(
+    scanner: Scanner, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    unmigrated = create_engine(f"sqlite:///{tmp_path / 'not-a-record.db'}")
+    handler = FilterHandler(
+        scanner, Quarantine(tmp_path / "q"), ("127.0.0.1", sink[1]), audit=AuditTrail(unmigrated)
+    )
+
+    reply = deliver(handler, CLEAN, ["bob.jones@example.police.uk"])
+
+    assert reply.startswith("451 4.3.0") and "audit trail" in reply
+    assert not sink[0].messages

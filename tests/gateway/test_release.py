@@ -14,6 +14,7 @@ from aiosmtpd.controller import Controller
 
 from mailwarden.gateway.quarantine import HeldRecipient, Quarantine, RecipientState
 from mailwarden.gateway.release import ReleaseError, release
+from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.rules.base import Verdict
 
 from .conftest import Sink, free_port
@@ -75,6 +76,9 @@ def test_release_to_one_of_two_delivers_to_that_one_only(
         RIGHT.address: (RecipientState.RELEASED, "r.khan"),
     }
     assert learner.taught == [(RAW, [RIGHT.address])]
+    [entry] = AuditTrail(quarantine.store.engine).entries()
+    assert (entry.actor, entry.action, entry.subject) == ("r.khan", Action.RELEASE, held)
+    assert entry.details == {"recipients": [RIGHT.address], "refused": []}
 
 
 def test_a_released_recipient_cannot_be_released_again(

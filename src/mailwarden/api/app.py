@@ -40,6 +40,7 @@ from mailwarden.confirmation import (
 from mailwarden.knowledge.source import KnowledgeSource
 from mailwarden.message.model import Address
 from mailwarden.policy.schema import Policy
+from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.record.checks import (
     Check,
     CheckedRecipient,
@@ -118,7 +119,7 @@ def create_app(
     scanner = scanner or Scanner(config, knowledge=store, policy=policy)
     scanner.warm_up()
     engine = open_record_database(record_url)
-    tokens, checks = TokenStore(engine), CheckStore(engine)
+    tokens, checks, trail = TokenStore(engine), CheckStore(engine), AuditTrail(engine)
     settings = config.api
     threads = Threads(settings.scan_threads)
     Caller = Annotated[ApiToken, Depends(Authenticator(tokens, threads))]
@@ -202,6 +203,9 @@ def create_app(
             check_id, token.id, sender, recipients, verdict, scanned.digest, now, expires
         )
         await database(checks.add, record)
+        facts = [{"address": r.address, "verdict": r.verdict.value} for r in recipients]
+        details = {"sender": sender, "token": token.id, "recipients": facts}
+        await database(trail.append, "api", Action.VERDICT, check_id, details)
         log.info("check %s from %s: %s", check_id, sender, verdict.value)
         return check_answer(report, check_id, expires)
 
@@ -238,6 +242,8 @@ def create_app(
             await database(checks.confirm, confirmation)
         except CheckNotFound as exc:  # purged between the two calls
             raise ApiError(404, f"{exc}: check the draft again") from exc
+        details = {"token": token.id, "reason": reason, "recipients": signed}
+        await database(trail.append, found.sender, Action.CONFIRM, found.id, details)
         log.info("check %s confirmed by %s", found.id, found.sender)
         return ConfirmAnswer(header=CONFIRMATION_HEADER, value=value, expires=expires)
 

@@ -17,8 +17,10 @@ The actions run in this order, each only if the one before succeeded:
     1. learn the message as sent to the delivered recipients (the store is down → 451,
        before anything else is done; a retry learns it once)
     2. store the holds durably
-    3. re-inject for the delivered recipients
-    4. notices: the sender's hold notice, the bounce for refused recipients (best
+    3. record the verdict in the audit trail (it cannot be written → 451: what was not
+       recorded is not sent)
+    4. re-inject for the delivered recipients
+    5. notices: the sender's hold notice, the bounce for refused recipients (best
        effort: by then the message's fate is settled, so a failure is logged, not a 451)
 
 An envelope recipient the headers do not name (Bcc) gets the most severe verdict of
@@ -55,6 +57,7 @@ from mailwarden.gateway.learning import learn_delivered
 from mailwarden.gateway.quarantine import HeldRecipient, Quarantine, QuarantineError
 from mailwarden.gateway.replies import Reply
 from mailwarden.knowledge.store import KnowledgeStore
+from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.report import ScanReport
 from mailwarden.rules.base import Verdict
 
@@ -81,6 +84,8 @@ class Disposition:
     explanations: tuple[str, ...] = ()
     """The rules' own explanations, which may name people and cases: for the sender's
     notice and the reviewer only."""
+    rules: tuple[str, ...] = ()
+    """The names of the rules behind the verdict, for the audit trail."""
 
 
 @dataclass(slots=True)
@@ -142,6 +147,7 @@ def plan(report: ScanReport, recipients: Sequence[str], descriptions: dict[str, 
             verdict,
             tuple(dict.fromkeys(descriptions.get(r.rule, r.rule) for r in reasons)),
             tuple(dict.fromkeys(r.explanation for r in reasons)),
+            tuple(dict.fromkeys(r.rule for r in reasons)),
         )
         (result.reject if verdict is Verdict.REJECT else result.hold).append(disposition)
     return result
@@ -160,6 +166,8 @@ class FilterHandler:
         store: KnowledgeStore | None = None,
         notifier: Notifies | None = None,
         confirmation_key: bytes | None = None,
+        audit: AuditTrail | None = None,
+        actor: str = "gateway",
     ) -> None:
         self.scanner = scanner
         self.quarantine = quarantine
@@ -174,6 +182,9 @@ class FilterHandler:
         self.notifier = notifier
         self.confirmation_key = confirmation_key
         """The installation key that pre-send confirmations are signed with; None ignores them."""
+        self.audit = audit
+        """Where every verdict is recorded before the message moves on; None records nothing."""
+        self.actor = actor
         self.in_flight = 0
         """Messages received and not yet answered (a stopping server waits for them)."""
 
@@ -218,6 +229,8 @@ class FilterHandler:
         report = self._confirmed(raw, sender, recipients, report)
         todo = plan(report, recipients, self.descriptions)
         if todo.reject and not todo.deliver and not todo.hold:
+            if not self._recorded(sender, report, todo, ""):
+                return str(Reply.S451_RECORD)
             return Reply.S550_REFUSED.with_reason("; ".join(todo.reject_descriptions()))
         try:
             return self._act(raw, sender, report, todo, abandoned)
@@ -270,6 +283,9 @@ class FilterHandler:
                 log.error("%s", exc)
                 return str(Reply.S451_QUARANTINE)
             log.info("held %s for %s", hold_id, ", ".join(d.address for d in todo.hold))
+        _unless(abandoned)
+        if not self._recorded(sender, report, todo, hold_id):
+            return str(Reply.S451_RECORD)
         if todo.deliver:
             _unless(abandoned)
             try:
@@ -281,6 +297,27 @@ class FilterHandler:
         if todo.hold or todo.reject:
             return str(Reply.S250_HELD if todo.hold else Reply.S250_ACCEPTED)
         return str(Reply.S250_DELIVERED)
+
+    def _recorded(self, sender: str, report: ScanReport, todo: Plan, hold_id: str) -> bool:
+        """The verdict in the audit trail before anything leaves; False when it cannot be
+        written (then 451: what was not recorded is not sent)."""
+        if self.audit is None:
+            return True
+        recipients: list[dict[str, str | list[str]]] = [
+            {"address": a, "verdict": Verdict.DELIVER.value} for a in todo.deliver
+        ]
+        recipients += [
+            {"address": d.address, "verdict": d.verdict.value, "rules": list(d.rules)}
+            for d in [*todo.hold, *todo.reject]
+        ]
+        details = {"sender": sender, "recipients": recipients, "hold": hold_id}
+        subject = report.message.message_id or hold_id or "(no Message-ID)"
+        try:
+            self.audit.append(self.actor, Action.VERDICT, subject, details)
+        except Exception as exc:
+            log.error("could not record the verdict for %s: %r", subject, exc)
+            return False
+        return True
 
     def _notify(self, sender: str, report: ScanReport, todo: Plan, hold_id: str) -> None:
         """The sender's notices; the message's fate is settled, so a failure is only logged."""

@@ -22,6 +22,7 @@ import smtplib
 from collections.abc import Callable, Sequence
 
 from mailwarden.gateway.quarantine import HoldNotFound, Quarantine, QuarantineError
+from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.record.holds import Hold, RecipientState
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,12 @@ def release(
             f"{hold_id} was delivered to {', '.join(accepted)}, but the release could not be "
             f"recorded (a second release would deliver it again): {exc}"
         ) from exc
+    try:
+        trail = AuditTrail(quarantine.store.engine)
+        details = {"recipients": accepted, "refused": sorted(refused)}
+        trail.append(by, Action.RELEASE, hold_id, details)
+    except Exception:
+        log.exception("released %s, but the audit trail could not record it", hold_id)
     if teach is not None:
         try:
             teach(raw, accepted)

@@ -21,6 +21,7 @@ class Reply(Enum):
     S451_NEXT_HOP = (451, "4.4.2", "Temporary failure: the next hop did not accept the message")
     S451_QUARANTINE = (451, "4.3.1", "Temporary failure: the quarantine could not store it")
     S451_STORE = (451, "4.3.0", "Temporary failure: the knowledge store is unavailable")
+    S451_RECORD = (451, "4.3.0", "Temporary failure: the audit trail could not record it")
     S550_REFUSED = (550, "5.7.1", "Refused by the organisation's mail policy")
 
     def __init__(self, code: int, enhanced: str, text: str) -> None:
@@ -46,5 +47,6 @@ INTERNAL_FAILURES = (
     Reply.S451_NEXT_HOP,
     Reply.S451_QUARANTINE,
     Reply.S451_STORE,
+    Reply.S451_RECORD,
 )
 """Replies for a failure of ours or of the next hop: each must be temporary."""

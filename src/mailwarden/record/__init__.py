@@ -3,10 +3,13 @@
 Public API: `open_record_database` and `RecordError` (SQLite or PostgreSQL, migrated on
 open), the hold records `Hold`, `HeldRecipient`, `RecipientState`, and `HoldStore` with
 `HoldNotFound`. Holds are written by the gateway's quarantine (`gateway/quarantine.py`).
+The audit trail (`AuditTrail`, `Action`, `AuditEntry`): an append-only, hash-chained
+record of every verdict, hold, release and confirmation.
 """
 
 from __future__ import annotations
 
+from mailwarden.record.audit import Action, AuditEntry, AuditTrail
 from mailwarden.record.database import RecordError, open_record_database
 from mailwarden.record.holds import (
     HeldRecipient,
@@ -17,6 +20,9 @@ from mailwarden.record.holds import (
 )
 
 __all__ = [
+    "Action",
+    "AuditEntry",
+    "AuditTrail",
     "HeldRecipient",
     "Hold",
     "HoldNotFound",
