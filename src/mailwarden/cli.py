@@ -36,7 +36,7 @@ from mailwarden.cli_common import (
     usage_error,
 )
 from mailwarden.cli_gateway import gateway, postfix_config
-from mailwarden.cli_holds import held_command, release_command
+from mailwarden.cli_holds import held_command, purge_held_command, release_command
 from mailwarden.cli_import import import_group
 from mailwarden.message.readers import InputError, InputFormat, InputItem, count_inputs, iter_inputs
 from mailwarden.report import ScanReport
@@ -62,6 +62,7 @@ main.add_command(gateway)
 main.add_command(postfix_config)
 main.add_command(held_command)
 main.add_command(release_command)
+main.add_command(purge_held_command)
 main.add_command(serve)
 main.add_command(token_group)
 main.add_command(audit_group)

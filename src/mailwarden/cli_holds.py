@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from mailwarden.cli_audit import when
 from mailwarden.cli_common import (
     config_option,
     db_option,
@@ -122,6 +123,44 @@ def release_command(
         if store is not None:
             store.close()
     click.echo(f"released {hold_id} to {', '.join(released)}")
+
+
+@click.command("purge-held")
+@click.option(
+    "--before",
+    metavar="DATE",
+    callback=when,
+    help="Delete decided holds from before DATE (default: [gateway] hold_retention_days ago).",
+)
+@config_option()
+@quarantine_option()
+@click.option("--by", help="Who purges, for the audit trail (default: your user name).")
+def purge_held_command(
+    before: datetime | None,
+    config_path: Path | None,
+    quarantine_dir: Path | None,
+    by: str | None,
+) -> None:
+    """Retention: delete held messages every recipient of which was decided (released,
+    rejected or returned) before a date; ones still waiting are kept. Recorded in the trail."""
+    from mailwarden.gateway.quarantine import QuarantineError
+
+    config = load_config_or_exit(config_path)
+    days = config.gateway.hold_retention_days
+    if before is None:
+        if days is None:
+            usage_error("give --before DATE or set hold_retention_days in [gateway]")
+        before = datetime.now(UTC) - timedelta(days=days)
+    if before > datetime.now(UTC):
+        usage_error("--before is in the future: that would purge what is still being decided")
+    quarantine = open_quarantine(config, quarantine_dir)
+    try:
+        purged = quarantine.purge(before, by or operator())
+    except QuarantineError as exc:
+        usage_error(str(exc))
+    finally:
+        quarantine.close()
+    click.echo(f"purged {purged} held message(s) decided before {before:%Y-%m-%d %H:%M} UTC")
 
 
 def open_quarantine(config: Config, folder: Path | None) -> Quarantine:

@@ -224,6 +224,9 @@ class GatewayConfig(_Section):
     """Where the links in sender notices point (the web app's confirmation page)."""
     link_days: PositiveInt = 7
     """How long a link in a sender notice stays valid."""
+    hold_retention_days: PositiveInt | None = None
+    """Held messages whose every recipient was decided this long ago are deleted by
+    `mailwarden purge-held` (the purge is recorded in the audit trail); unset keeps them."""
     notice_from: str = ""
     """The From of notices and bounces; empty means postmaster@ the first organisation domain."""
 

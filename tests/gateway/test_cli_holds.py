@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -188,3 +189,26 @@ def test_a_release_teaches_the_knowledge_store_what_it_confirmed(
     assert known == {SENDER, RIGHT.address}
     with Quarantine(folder) as quarantine:
         assert quarantine.get(hold_id).recipients[1].state is RecipientState.RELEASED
+
+
+def test_purge_held_deletes_what_was_decided_before_the_date(tmp_path: Path) -> None:
+    folder = tmp_path / "q"
+    decided, waiting = hold(folder), hold(folder)
+    with Quarantine(folder) as quarantine:
+        quarantine.mark(decided, [WRONG.address, RIGHT.address], RecipientState.REJECTED, "r.khan")
+    before = datetime.now(UTC).isoformat()
+
+    status, output = run("purge-held", "--before", before, "--quarantine", str(folder))
+
+    assert (status, output.split(" decided")[0]) == (0, "purged 1 held message(s)")
+    with Quarantine(folder) as quarantine:
+        assert [h.id for h in quarantine.held(None)] == [waiting]
+
+
+def test_purge_held_needs_a_date_and_refuses_one_in_the_future(tmp_path: Path) -> None:
+    folder = tmp_path / "q"
+    status, output = run("purge-held", "--quarantine", str(folder))
+    assert status == 2 and "hold_retention_days" in output
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    status, output = run("purge-held", "--before", tomorrow, "--quarantine", str(folder))
+    assert status == 2 and "in the future" in output

@@ -24,6 +24,7 @@ from mailwarden.gateway.quarantine import (
     RecipientState,
 )
 from mailwarden.record import HoldStore, open_record_database
+from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.rules.base import Verdict
 
 SENDER = "ann.smith@example.police.uk"
@@ -277,3 +278,33 @@ def test_a_database_that_cannot_be_opened_is_a_quarantine_error(tmp_path: Path) 
     with pytest.raises(QuarantineError, match="SQLite or PostgreSQL") as caught:
         Quarantine(tmp_path / "q", "mysql://warden:s3cret@db.example.police.uk/holds")
     assert "s3cret" not in str(caught.value)
+
+
+# ---- retention ----------------------------------------------------------------------------------
+
+
+def test_a_purge_deletes_decided_holds_with_their_files_and_keeps_the_undecided(
+    quarantine: Quarantine, tmp_path: Path
+) -> None:
+    decided, waiting = hold_one(quarantine), hold_one(quarantine)
+    quarantine.mark(decided, [WRONG.address], RecipientState.REJECTED, "r.khan")
+    quarantine.mark(decided, [RIGHT.address], RecipientState.RELEASED, "r.khan")
+    quarantine.mark(waiting, [RIGHT.address], RecipientState.RELEASED, "r.khan")
+    later = datetime.now(UTC) + timedelta(seconds=1)
+
+    assert quarantine.purge(later, "dpo@example.police.uk") == 1
+
+    assert [h.id for h in quarantine.held(None)] == [waiting]
+    assert files(tmp_path / "q") == [f"{waiting}.eml"]
+    trail = AuditTrail(quarantine.store.engine)
+    [entry] = [e for e in trail.entries() if e.action == Action.PURGE]
+    assert (entry.actor, entry.details["deleted"]) == ("dpo@example.police.uk", 1)
+    assert quarantine.purge(later, "dpo@example.police.uk") == 0
+
+
+def test_a_purge_keeps_what_was_decided_after_the_cutoff(quarantine: Quarantine) -> None:
+    decided = hold_one(quarantine)
+    quarantine.mark(decided, [WRONG.address, RIGHT.address], RecipientState.RETURNED, "ann")
+
+    assert quarantine.purge(datetime.now(UTC) - timedelta(days=1), "dpo") == 0
+    assert [h.id for h in quarantine.held(None)] == [decided]

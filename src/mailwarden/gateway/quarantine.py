@@ -37,6 +37,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.record.database import RecordError, first_line, open_record_database, safe_url
 from mailwarden.record.holds import HeldRecipient, Hold, HoldNotFound, HoldStore, RecipientState
 from mailwarden.record.schema import HOSTNAME_LENGTH
@@ -164,6 +165,23 @@ class Quarantine:
             return self.store.mark(hold_id, addresses, state, by, note)
         except SQLAlchemyError as exc:
             raise self._failed("update", exc) from exc
+
+    def purge(self, before: datetime, by: str) -> int:
+        """Retention: delete the decided holds from before this moment (rows first, then
+        their files), and record the purge in the audit trail; how many went."""
+        try:
+            gone = self.store.purge(before)
+            details = {"kind": "holds", "before": before.isoformat(), "deleted": len(gone)}
+            if gone:
+                AuditTrail(self.store.engine).append(by, Action.PURGE, "holds", details)
+        except SQLAlchemyError as exc:
+            raise self._failed("purge", exc) from exc
+        for hold in gone:
+            with contextlib.suppress(FileNotFoundError):
+                (self.folder / hold.path).unlink()
+        if gone:
+            self._sync_folder()
+        return len(gone)
 
     def close(self) -> None:
         self.store.close()

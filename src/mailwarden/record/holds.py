@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, and_, delete, func, insert, select, update
 
 from mailwarden.record.schema import HoldRecipientRow, HoldRow
 from mailwarden.rules.base import Verdict
@@ -205,6 +205,24 @@ class HoldStore:
                     )
                 )
             return _load(conn, [hold_id])[0]
+
+    def purge(self, before: datetime) -> builtins.list[Hold]:
+        """Delete the holds from before this moment whose every recipient was decided; the
+        holds deleted. A hold still waiting for a decision is kept, however old."""
+        undecided = select(HoldRecipientRow.hold_id).where(
+            HoldRecipientRow.state == RecipientState.HELD.value
+        )
+        expired = select(HoldRow.id).where(
+            and_(HoldRow.held_at < _utc(before), HoldRow.id.not_in(undecided))
+        )
+        with self.engine.begin() as conn:
+            ids = [row[0] for row in conn.execute(expired.order_by(HoldRow.held_at, HoldRow.id))]
+            gone = _load(conn, ids)
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[start : start + _IN_CHUNK]
+                conn.execute(delete(HoldRecipientRow).where(HoldRecipientRow.hold_id.in_(chunk)))
+                conn.execute(delete(HoldRow).where(HoldRow.id.in_(chunk)))
+        return gone
 
     def list(
         self,
