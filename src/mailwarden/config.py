@@ -258,6 +258,23 @@ class AuditConfig(_Section):
     recorded, and what is left still verifies); unset keeps every entry."""
 
 
+class WebConfig(_Section):
+    """`mailwarden web`, the review web app. Its accounts are kept in the record database
+    with the holds; its session cookies are signed with a key derived from the installation
+    key (`[knowledge] key_file`) unless `secret_key_file` names one of its own."""
+
+    listen: str = "127.0.0.1:8490"
+    """HOST:PORT to serve on (`--listen` overrides); put a TLS proxy in front."""
+    session_minutes: PositiveInt = 480
+    """How long a login lasts."""
+    secure_cookies: bool = False
+    """Mark the session cookie Secure: set it when the app is reached over https."""
+    secret_key_file: Path | None = None
+    """A key of its own for the session cookies; unset derives one from the installation key."""
+    target_hours: PositiveInt = 4
+    """How soon a held message should be decided; the queue shows each one's age against it."""
+
+
 class Config(_Section):
     organisation: OrganisationConfig = OrganisationConfig()
     limits: LimitsConfig = LimitsConfig()
@@ -268,6 +285,7 @@ class Config(_Section):
     gateway: GatewayConfig = GatewayConfig()
     api: ApiConfig = ApiConfig()
     audit: AuditConfig = AuditConfig()
+    web: WebConfig = WebConfig()
 
     def is_internal(self, domain: str) -> bool:
         """True when the domain is one of the organisation's (or a sub-domain of one)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ID_LENGTH = 64
@@ -207,3 +207,30 @@ class AuditHeadRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH))
     purged_through: Mapped[int] = mapped_column(Integer)
+
+
+# ── the review web app's accounts (migration 0004) ────────────────────────────────────────
+#
+# - `users`: one row per local account of `mailwarden web`: its login, name, role and
+#   argon2 password hash (`web/accounts.py`); disabled, never deleted, so the audit trail's
+#   actors stay someone.
+
+LOGIN_LENGTH = 254
+"""A login is often an email address: at most 254 characters."""
+ROLE_LENGTH = 16
+
+
+class UserRow(Base):
+    """A local account of the review web app: who, in what role, with what password hash."""
+
+    __tablename__ = "users"
+
+    login: Mapped[str] = mapped_column(String(LOGIN_LENGTH), primary_key=True)
+    """Lower case; a sender's login is their mail address, which is how they see their holds."""
+    display_name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(ROLE_LENGTH))
+    """"sender", "reviewer", "dpo" or "admin"."""
+    password_hash: Mapped[str] = mapped_column(Text)
+    """argon2id, in its PHC string form."""
+    disabled: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,158 @@
+"""A real review web app for the tests: `create_web_app` served by uvicorn on a loopback
+port in a thread, on a record database that is SQLite or the session's PostgreSQL (`web`
+is parametrized over both through `database_url`), with a real aiosmtpd sink as the next
+hop, reached through httpx clients that keep their cookies.
+
+The accounts: one per role, and a second sender. The holds: Ann Smith's report on Ellie
+Marsh, held for the school (hold) and a personal Gmail address (confirm); and Bob
+Jones's message to a wrong address.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from mailwarden.config import Config
+from mailwarden.gateway.quarantine import Quarantine
+from mailwarden.record.holds import HeldRecipient
+from mailwarden.rules.base import Verdict
+from mailwarden.web import Role, UserStore, create_web_app
+
+sys.path.append(str(Path(__file__).resolve().parents[2] / "bench"))
+
+from postfix_instance import Sink, free_ports, serve_sink
+
+SECRET = b"the web app's session key for the tests"
+PASSWORD = "correct horse battery staple"
+ANN = "ann.smith@example.police.uk"
+BOB = "bob.jones@example.police.uk"
+SCHOOL = "safeguarding@greenfield.sch.uk"
+GMAIL = "r.patel@gmail.com"
+ACCOUNTS = {
+    "reviewer": Role.REVIEWER,
+    "dpo": Role.DPO,
+    "admin": Role.ADMIN,
+    ANN: Role.SENDER,
+    BOB: Role.SENDER,
+}
+ANN_MESSAGE = f"""\
+From: Ann Smith <{ANN}>
+To: {SCHOOL}, {GMAIL}
+Subject: Ellie Marsh - AB/25/0093
+Message-ID: <ellie-1@example.police.uk>
+Content-Type: text/html; charset=utf-8
+
+<p>Dear colleague, the report on <b>Ellie Marsh</b> is below.</p>
+<img src="https://tracker.example.com/pixel.gif"><script>alert(1)</script>
+""".encode()
+BOB_MESSAGE = f"""\
+From: Bob Jones <{BOB}>
+To: wrong@example.com
+Subject: Interview notes
+Message-ID: <bob-1@example.police.uk>
+
+Notes from the interview with Carl Dane, 12 Mill Lane.
+""".encode()
+
+
+@dataclass
+class Web:
+    """The running app, its quarantine, its accounts and the next hop's sink."""
+
+    url: str
+    quarantine: Quarantine
+    users: UserStore
+    sink: Sink
+    ann_hold: str
+    bob_hold: str
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
+
+    def login(self, login: str, password: str = PASSWORD) -> httpx.Client:
+        """A client logged in as this account."""
+        client = self.client()
+        response = post_form(client, "/login", {"login": login, "password": password})
+        assert response.status_code == 303, response.text
+        return client
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]*)"', html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def post_form(
+    client: httpx.Client, path: str, data: dict[str, str | list[str]], page: str | None = None
+) -> httpx.Response:
+    """Post a form as a browser would: with the CSRF token of the page it is on."""
+    html = client.get(page or path).text
+    return client.post(path, data={**data, "csrf": csrf_of(html)})
+
+
+@contextmanager
+def serve(app: object) -> Iterator[str]:
+    """Serve `app` with uvicorn in a thread until the generator is closed; its base URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    host, port = listener.getsockname()
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the web app did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        listener.close()
+
+
+@pytest.fixture
+def web(database_url: str, tmp_path: Path) -> Iterator[Web]:
+    sink = Sink()
+    (port,) = free_ports(1)
+    controller = serve_sink(sink, port)
+    quarantine = Quarantine(tmp_path / "quarantine", database_url, relay="relay.test")
+    users = UserStore(quarantine.store.engine)
+    for login, role in ACCOUNTS.items():
+        users.add(login, login.split("@")[0].replace(".", " ").title(), role, PASSWORD)
+    ann_hold = quarantine.hold(
+        ANN_MESSAGE,
+        ANN,
+        [
+            HeldRecipient(SCHOOL, Verdict.HOLD, ("names a child and a crime reference",)),
+            HeldRecipient(GMAIL, Verdict.CONFIRM, ("a personal address never written to",)),
+        ],
+        subject="Ellie Marsh - AB/25/0093",
+    )
+    bob_hold = quarantine.hold(
+        BOB_MESSAGE,
+        BOB,
+        [HeldRecipient("wrong@example.com", Verdict.HOLD, ("an unrelated new recipient",))],
+        subject="Interview notes",
+    )
+    app = create_web_app(Config(), database_url, quarantine, ("127.0.0.1", port), SECRET)
+    try:
+        with serve(app) as url:
+            yield Web(url, quarantine, users, sink, ann_hold, bob_hold)
+    finally:
+        controller.stop()
+        quarantine.close()
