@@ -125,6 +125,19 @@ def serve(app: object) -> Iterator[str]:
         listener.close()
 
 
+def hold_ann(quarantine: Quarantine) -> str:
+    """Ann's report on Ellie Marsh, held for the school and for a Gmail address."""
+    return quarantine.hold(
+        ANN_MESSAGE,
+        ANN,
+        [
+            HeldRecipient(SCHOOL, Verdict.HOLD, ("names a child and a crime reference",)),
+            HeldRecipient(GMAIL, Verdict.CONFIRM, ("a personal address never written to",)),
+        ],
+        subject="Ellie Marsh - AB/25/0093",
+    )
+
+
 @pytest.fixture
 def web(database_url: str, tmp_path: Path) -> Iterator[Web]:
     sink = Sink()
@@ -134,15 +147,7 @@ def web(database_url: str, tmp_path: Path) -> Iterator[Web]:
     users = UserStore(quarantine.store.engine)
     for login, role in ACCOUNTS.items():
         users.add(login, login.split("@")[0].replace(".", " ").title(), role, PASSWORD)
-    ann_hold = quarantine.hold(
-        ANN_MESSAGE,
-        ANN,
-        [
-            HeldRecipient(SCHOOL, Verdict.HOLD, ("names a child and a crime reference",)),
-            HeldRecipient(GMAIL, Verdict.CONFIRM, ("a personal address never written to",)),
-        ],
-        subject="Ellie Marsh - AB/25/0093",
-    )
+    ann_hold = hold_ann(quarantine)
     bob_hold = quarantine.hold(
         BOB_MESSAGE,
         BOB,

@@ -170,9 +170,11 @@ def create_web_app(
         return RedirectResponse("/queue", status_code=303)
 
     @app.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request) -> HTMLResponse:
+    def login_form(request: Request) -> Response:
         session = session_of(request)
-        if session is None or session.login:
+        if session is not None and session.login:
+            return RedirectResponse("/queue", status_code=303)
+        if session is None:
             session = Session.new()
         return page("login.html", session=session, user=None, error="")
 
