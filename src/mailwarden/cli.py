@@ -38,6 +38,7 @@ from mailwarden.cli_common import (
 from mailwarden.cli_gateway import gateway, postfix_config
 from mailwarden.cli_holds import held_command, purge_held_command, release_command
 from mailwarden.cli_import import import_group
+from mailwarden.cli_web import user_group, web
 from mailwarden.message.readers import InputError, InputFormat, InputItem, count_inputs, iter_inputs
 from mailwarden.report import ScanReport
 from mailwarden.scan import Scanner
@@ -66,6 +67,8 @@ main.add_command(purge_held_command)
 main.add_command(serve)
 main.add_command(token_group)
 main.add_command(audit_group)
+main.add_command(web)
+main.add_command(user_group)
 
 
 @main.command()

@@ -1,0 +1,173 @@
+"""`mailwarden web` (the review web app) and `mailwarden user add|list|disable` (its
+local accounts).
+
+Both find the record database as `held` and `release` do: the quarantine folder
+`--quarantine` or `[gateway] quarantine`, and `[gateway] database` (empty: SQLite in that
+folder). The session cookies are signed with `[web] secret_key_file`, else a key derived
+from the installation key (`[knowledge] key_file`) for this purpose alone. Exit 0 when
+done, 2 with one line otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from mailwarden.cli_common import config_option, load_config_or_exit, usage_error
+from mailwarden.cli_gateway import host_port
+from mailwarden.cli_holds import open_quarantine, quarantine_option
+from mailwarden.config import Config
+
+if TYPE_CHECKING:
+    from mailwarden.web import UserStore
+
+SESSION_PURPOSE = b"mailwarden web sessions"
+"""What the session key is derived for; another purpose gets another key."""
+ROLES = ("sender", "reviewer", "dpo", "admin")
+
+
+def session_key(config: Config) -> bytes:
+    """`[web] secret_key_file`'s key, else one derived from the installation key."""
+    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
+
+    try:
+        if config.web.secret_key_file is not None:
+            return load_or_create_key(config.web.secret_key_file)
+        key = load_or_create_key(config.knowledge.key_file)
+    except KeyFileError as exc:
+        usage_error(str(exc))
+    return hmac.new(key, SESSION_PURPOSE, hashlib.sha256).digest()
+
+
+@click.command("web")
+@click.option("--listen", help="HOST:PORT to serve on (default: [web] listen).")
+@config_option()
+@quarantine_option()
+def web(listen: str | None, config_path: Path | None, quarantine_dir: Path | None) -> None:
+    """Serve the review web app until SIGTERM or SIGINT."""
+    import uvicorn
+
+    from mailwarden.record import RecordError
+    from mailwarden.web import create_web_app
+
+    config = load_config_or_exit(config_path)
+    try:
+        host, port = host_port(listen or config.web.listen)
+        next_hop = host_port(config.gateway.next_hop)
+    except click.BadParameter as exc:
+        usage_error(f"--listen or [gateway] next_hop: {exc.message}")
+    logging.basicConfig(level=logging.INFO, format="mailwarden web: %(levelname)s %(message)s")
+    quarantine = open_quarantine(config, quarantine_dir)
+    try:
+        app = create_web_app(config, quarantine.url, quarantine, next_hop, session_key(config))
+    except RecordError as exc:
+        usage_error(str(exc))
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, _stopped)
+    try:
+        uvicorn.run(app, host=host, port=port, log_config=None, timeout_graceful_shutdown=10)
+    finally:
+        quarantine.close()
+
+
+@click.group("user")
+def user_group() -> None:
+    """Add, list and disable the review web app's local accounts."""
+
+
+@user_group.command("add")
+@click.argument("login")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the account may do.")
+@click.option("--name", "display_name", default="", help="The name shown (default: the login).")
+@config_option()
+@quarantine_option()
+def user_add(
+    login: str,
+    role: str,
+    display_name: str,
+    config_path: Path | None,
+    quarantine_dir: Path | None,
+) -> None:
+    """Add an account; its password is asked for (or read from stdin when piped).
+
+    A sender's LOGIN is their mail address: they see the holds sent from it."""
+    from mailwarden.web import AccountError, Role
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    users = _users(config_path, quarantine_dir)
+    try:
+        user = users.add(login, display_name, Role(role), password)
+    except (AccountError, SQLAlchemyError) as exc:
+        usage_error(str(exc).splitlines()[0])
+    finally:
+        users.engine.dispose()
+    click.echo(f"added {user.login} ({user.role.value})")
+
+
+@user_group.command("list")
+@config_option()
+@quarantine_option()
+def user_list(config_path: Path | None, quarantine_dir: Path | None) -> None:
+    """Every account: login, role, name, and whether it is disabled."""
+    users = _users(config_path, quarantine_dir)
+    try:
+        accounts = users.list()
+    except SQLAlchemyError as exc:
+        usage_error(str(exc).splitlines()[0])
+    finally:
+        users.engine.dispose()
+    for user in accounts:
+        state = "\tdisabled" if user.disabled else ""
+        click.echo(f"{user.login}\t{user.role.value}\t{user.display_name}{state}")
+
+
+@user_group.command("disable")
+@click.argument("login")
+@config_option()
+@quarantine_option()
+def user_disable(login: str, config_path: Path | None, quarantine_dir: Path | None) -> None:
+    """Disable an account: it can no longer log in, and its sessions end."""
+    users = _users(config_path, quarantine_dir)
+    try:
+        found = users.disable(login)
+    except SQLAlchemyError as exc:
+        usage_error(str(exc).splitlines()[0])
+    finally:
+        users.engine.dispose()
+    if not found:
+        usage_error(f"no account has the login {login!r}")
+    click.echo(f"disabled {login.lower()}")
+
+
+def _users(config_path: Path | None, quarantine_dir: Path | None) -> UserStore:
+    from mailwarden.record import RecordError, open_record_database
+    from mailwarden.record.location import record_database_url
+    from mailwarden.web import UserStore
+
+    config = load_config_or_exit(config_path)
+    folder = quarantine_dir or config.gateway.quarantine
+    if not config.gateway.database.strip():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            usage_error(f"cannot make the quarantine folder {folder}: {exc}")
+    try:
+        return UserStore(open_record_database(record_database_url(config, None, folder)))
+    except RecordError as exc:
+        usage_error(str(exc))
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    logging.info("stopped")
