@@ -64,9 +64,3 @@ def test_a_forged_session_cookie_is_not_a_login(web: Web) -> None:
     client = web.client()
     client.cookies.set(SESSION_COOKIE, "eyJsb2dpbiI6ImFkbWluIn0.forged.signature")
     assert client.get("/queue").status_code == 303
-
-
-def test_the_session_cookie_is_secure_when_the_setting_says_so() -> None:
-    from mailwarden.config import config_from_dict
-
-    assert config_from_dict({"web": {"secure_cookies": True}}).web.secure_cookies
