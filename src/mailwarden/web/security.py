@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -26,6 +27,8 @@ SECURITY_HEADERS = {
 """On every response: nothing from elsewhere, no inline script, never framed, no referrer,
 and no copy of a held message's page left in a cache."""
 _SALT = "mailwarden web session"
+TRACKED_LOGINS = 10_000
+"""Logins with recent failures kept before the stale ones are forgotten."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,26 +73,36 @@ class Sessions:
 
 
 class LoginLimiter:
-    """At most `failures` failed logins per login in `window` seconds; more are refused."""
+    """At most `failures` failed logins per login in `window` seconds; more are refused.
+    Shared by the server's threads, so every change is under one lock."""
 
     def __init__(
         self, failures: int = 5, window: float = 900.0, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.failures, self.window, self._clock = failures, window, clock
         self._failed: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
 
     def blocked(self, login: str) -> bool:
-        recent = self._recent(login)
-        return len(recent) >= self.failures
+        with self._lock:
+            return self._count(login) >= self.failures
 
     def failed(self, login: str) -> None:
-        self._recent(login).append(self._clock())
+        with self._lock:
+            self._failed.setdefault(login, deque()).append(self._clock())
+            if len(self._failed) > TRACKED_LOGINS:  # logins sprayed at random: forget stale ones
+                for name in [n for n in self._failed if not self._count(n)]:
+                    del self._failed[name]
 
     def succeeded(self, login: str) -> None:
-        self._failed.pop(login, None)
+        with self._lock:
+            self._failed.pop(login, None)
 
-    def _recent(self, login: str) -> deque[float]:
-        recent = self._failed.setdefault(login, deque())
+    def _count(self, login: str) -> int:
+        """Failures for this login still in the window (older ones dropped)."""
+        recent = self._failed.get(login)
+        if recent is None:
+            return 0
         while recent and recent[0] <= self._clock() - self.window:
             recent.popleft()
-        return recent
+        return len(recent)
