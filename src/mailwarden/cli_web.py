@@ -35,13 +35,16 @@ SESSION_PURPOSE = b"mailwarden web sessions"
 ROLES = ("sender", "reviewer", "dpo", "admin")
 
 
-def session_key(config: Config) -> bytes:
-    """`[web] secret_key_file`'s key, else one derived from the installation key."""
+def session_key(config: Config, config_path: Path | None = None) -> bytes:
+    """`[web] secret_key_file`'s key (relative to the config file), else one derived from
+    the installation key."""
     from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
 
+    own = config.web.secret_key_file
     try:
-        if config.web.secret_key_file is not None:
-            return load_or_create_key(config.web.secret_key_file)
+        if own is not None:
+            base = config_path.parent if config_path and not own.is_absolute() else Path()
+            return load_or_create_key(base / own)
         key = load_or_create_key(config.knowledge.key_file)
     except KeyFileError as exc:
         usage_error(str(exc))
@@ -68,7 +71,9 @@ def web(listen: str | None, config_path: Path | None, quarantine_dir: Path | Non
     logging.basicConfig(level=logging.INFO, format="mailwarden web: %(levelname)s %(message)s")
     quarantine = open_quarantine(config, quarantine_dir)
     try:
-        app = create_web_app(config, quarantine.url, quarantine, next_hop, session_key(config))
+        app = create_web_app(
+            config, quarantine.url, quarantine, next_hop, session_key(config, config_path)
+        )
     except RecordError as exc:
         usage_error(str(exc))
     for stop in (signal.SIGTERM, signal.SIGINT):

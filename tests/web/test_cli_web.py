@@ -104,3 +104,20 @@ def test_mailwarden_web_serves_the_app_to_an_account_made_by_user_add(tmp_path: 
     finally:
         server.terminate()
         assert server.wait(30) == 0
+
+
+def test_the_session_key_is_derived_from_the_installation_key_unless_one_is_given(
+    tmp_path: Path,
+) -> None:
+    from mailwarden.cli_web import session_key
+    from mailwarden.config import load_config
+
+    path = write_config(tmp_path, 0)
+    derived = session_key(load_config(path), path)
+    installation = (tmp_path / "mailwarden.key").read_bytes()
+    assert derived == session_key(load_config(path), path)
+    assert derived not in installation and len(derived) == 32
+    path.write_text(path.read_text() + 'secret_key_file = "web.key"\n')
+    own = session_key(load_config(path), path)
+    assert (tmp_path / "web.key").exists()
+    assert own != derived

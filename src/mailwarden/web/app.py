@@ -258,7 +258,6 @@ def create_web_app(
             user=user,
             hold=hold,
             text=text,
-            age=_age(datetime.now(UTC), hold.held_at),
             message="",
         )
 
