@@ -11,18 +11,14 @@ Jones's message to a wrong address.
 from __future__ import annotations
 
 import re
-import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
+from tests.api.conftest import serve
 
 from mailwarden.config import Config
 from mailwarden.gateway.quarantine import Quarantine
@@ -101,28 +97,6 @@ def post_form(
     """Post a form as a browser would: with the CSRF token of the page it is on."""
     html = client.get(page or path).text
     return client.post(path, data={**data, "csrf": csrf_of(html)})
-
-
-@contextmanager
-def serve(app: object) -> Iterator[str]:
-    """Serve `app` with uvicorn in a thread until the generator is closed; its base URL."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    host, port = listener.getsockname()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the web app did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        listener.close()
 
 
 def hold_ann(quarantine: Quarantine) -> str:
