@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit clients bench clean postgresql postfix
+.PHONY: setup demo test lint typecheck unit clients bench clean postgresql postfix node
 
 setup: $(STAMP)
 
@@ -55,9 +55,17 @@ postfix:
 	else echo "Postfix is not installed: its tests will be skipped (apt-get install postfix)"; fi
 
 # The add-ins' shared logic and manifests (clients/): Node's own test runner, pinned devDependencies.
-clients:
+clients: node
 	npm --prefix clients ci --no-audit --no-fund --loglevel=error
 	npm --prefix clients test
+
+# Node and npm for the add-ins' tests: on the machine image already; Debian's packages when
+# missing and we are root.
+node:
+	@if command -v npm >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	else echo "Node.js and npm are not installed (apt-get install nodejs npm)" && exit 1; fi
 
 test: lint typecheck unit clients
 
