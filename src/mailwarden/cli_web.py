@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from mailwarden.cli_common import config_option, load_config_or_exit, usage_error
+from mailwarden.cli_common import (
+    config_option,
+    load_config_or_exit,
+    load_policy_or_exit,
+    open_store,
+    usage_error,
+)
 from mailwarden.cli_gateway import host_port
 from mailwarden.cli_holds import open_quarantine, quarantine_option
 from mailwarden.config import Config
@@ -53,26 +59,58 @@ def session_key(config: Config, config_path: Path | None = None) -> bytes:
 
 @click.command("web")
 @click.option("--listen", help="HOST:PORT to serve on (default: [web] listen).")
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Policy file (default: the shipped policy).",
+)
+@click.option("--db", "db_url", help="Knowledge store URL (default: [knowledge] url).")
 @config_option()
 @quarantine_option()
-def web(listen: str | None, config_path: Path | None, quarantine_dir: Path | None) -> None:
-    """Serve the review web app until SIGTERM or SIGINT."""
+def web(
+    listen: str | None,
+    policy_path: Path | None,
+    db_url: str | None,
+    config_path: Path | None,
+    quarantine_dir: Path | None,
+) -> None:
+    """Serve the review web app until SIGTERM or SIGINT.
+
+    It reads held and uploaded messages with the policy and the knowledge store, as the
+    gateway does, and checks hold notices' links with the installation key."""
     import uvicorn
 
+    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
     from mailwarden.record import RecordError
+    from mailwarden.scan import Scanner
     from mailwarden.web import create_web_app
 
     config = load_config_or_exit(config_path)
+    policy = load_policy_or_exit(policy_path)
+    store = open_store(config, db_url, required=False, policy=policy)
+    try:
+        install_key = load_or_create_key(config.knowledge.key_file)
+    except KeyFileError as exc:
+        usage_error(str(exc))
     try:
         host, port = host_port(listen or config.web.listen)
         next_hop = host_port(config.gateway.next_hop)
     except click.BadParameter as exc:
         usage_error(f"--listen or [gateway] next_hop: {exc.message}")
+    scanner = Scanner(config, knowledge=store, policy=policy)
+    scanner.warm_up()  # the language model loads now, not on the first page that needs it
     logging.basicConfig(level=logging.INFO, format="mailwarden web: %(levelname)s %(message)s")
     quarantine = open_quarantine(config, quarantine_dir)
     try:
         app = create_web_app(
-            config, quarantine.url, quarantine, next_hop, session_key(config, config_path)
+            config,
+            quarantine.url,
+            quarantine,
+            next_hop,
+            session_key(config, config_path),
+            scanner=scanner,
+            install_key=install_key,
         )
     except RecordError as exc:
         usage_error(str(exc))

@@ -220,8 +220,9 @@ class GatewayConfig(_Section):
     per CPU."""
     learn: bool = True
     """Learn each delivered message into the knowledge store as it passes."""
-    link_base_url: str = "https://mailwarden.invalid/held"
-    """Where the links in sender notices point (the web app's confirmation page)."""
+    link_base_url: str = "https://mailwarden.invalid/notice"
+    """Where the links in sender notices point: the web app's `/notice` page, as the senders
+    reach it (`https://review.example.org/notice`)."""
     link_days: PositiveInt = 7
     """How long a link in a sender notice stays valid."""
     hold_retention_days: PositiveInt | None = None

@@ -166,4 +166,4 @@ def test_without_the_header_the_recipient_is_held_and_the_sender_told_why(
     body = text.get_body(("plain",))
     assert body is not None
     words = body.get_content()
-    assert "t.wood@gmail.com" in words and "https://mailwarden.invalid/held/" in words
+    assert "t.wood@gmail.com" in words and "https://mailwarden.invalid/notice/" in words

@@ -1,7 +1,7 @@
 """Signed, expiring links in sender notices: who may confirm or correct which held message.
 
 A link is `base_url/TOKEN` (the token is a path segment, not a `?t=` parameter,
-so the web app's route is `/held/<token>` and no query-string handling can drop
+so the web app's route is `/notice/<token>` and no query-string handling can drop
 or duplicate it). The token is itsdangerous's URL-safe timed serialisation of
 `[hold_id, sender]`: signed (HMAC-SHA256), time-stamped, *not* encrypted. Anyone holding the
 link can read the hold ID and the sender's address in it, but nothing of the
