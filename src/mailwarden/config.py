@@ -230,6 +230,11 @@ class GatewayConfig(_Section):
     `mailwarden purge-held` (the purge is recorded in the audit trail); unset keeps them."""
     notice_from: str = ""
     """The From of notices and bounces; empty means postmaster@ the first organisation domain."""
+    keep_sent: bool = True
+    """Keep the findings (not the message) of each message delivered with personal data in
+    it, so that a breach opened from it names the people it named."""
+    sent_retention_days: PositiveInt = 90
+    """How long those findings are kept (`mailwarden purge-held` deletes older ones)."""
 
 
 class ApiConfig(_Section):

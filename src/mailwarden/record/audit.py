@@ -70,6 +70,14 @@ class Action(StrEnum):
     PURGE = "purge"
     TOKEN_CREATE = "token_create"
     TOKEN_REVOKE = "token_revoke"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    ACCOUNT = "account"
+    """An account added, disabled, enabled or given another role."""
+    CORRECT = "correct"
+    """A sender replaced a held recipient with the address they meant."""
+    BREACH_OPEN = "breach_open"
 
 
 class ContentRefused(ValueError):

@@ -234,3 +234,130 @@ class UserRow(Base):
     """argon2id, in its PHC string form."""
     disabled: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# ── the review web app's sessions and failed logins (migration 0005) ──────────────────────
+#
+# - `web_sessions`: one row per login: the cookie carries a random session ID, the row only
+#   its SHA-256; logging out, disabling the account or its expiry ends it on every server.
+# - `login_failures`: one row per failed login, by login and by client address, so every
+#   server process counts the same failures; rows past the window are deleted.
+
+SESSION_ID_LENGTH = 64
+CLIENT_LENGTH = 64
+"""An IPv6 address in text is at most 45 characters."""
+VIA_LENGTH = 16
+
+
+class WebSessionRow(Base):
+    """A logged-in session: whose, how it began, and whether it has ended."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(SESSION_ID_LENGTH), primary_key=True)
+    """SHA-256 (hex) of the session ID the cookie carries."""
+    login: Mapped[str] = mapped_column(String(LOGIN_LENGTH), index=True)
+    via: Mapped[str] = mapped_column(String(VIA_LENGTH))
+    """"password" or "oidc"."""
+    client: Mapped[str] = mapped_column(String(CLIENT_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Set by logging out (or by an admin); an ended session is refused."""
+
+
+class LoginFailureRow(Base):
+    """One failed login: which login, from which client, when."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    login: Mapped[str] = mapped_column(String(LOGIN_LENGTH))
+    client: Mapped[str] = mapped_column(String(CLIENT_LENGTH))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+    __table_args__ = (
+        Index("ix_login_failures_login_at", "login", "at"),
+        Index("ix_login_failures_client_at", "client", "at"),
+    )
+
+
+# ── what was delivered with personal data in it (migration 0006) ──────────────────────────
+#
+# - `sent_messages`: one row per message the gateway delivered with findings in it: who sent
+#   it to whom and when, and its findings (type, text, category, where), so that a breach
+#   opened from it can name the people in it. Never the message itself; deleted after
+#   `[gateway] sent_retention_days`.
+
+
+class SentMessageRow(Base):
+    """A delivered message's facts and findings, kept for a breach that may follow."""
+
+    __tablename__ = "sent_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[str] = mapped_column(Text, index=True)
+    sender: Mapped[str] = mapped_column(Text, index=True)
+    subject: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[list[Any]] = mapped_column(JSON)
+    """[{"address", "field"}]: those it was delivered to, with To/Cc/Bcc."""
+    findings: Mapped[list[Any]] = mapped_column(JSON)
+    """[{"type", "text", "category", "location"}] as the scan found them."""
+    digest: Mapped[str] = mapped_column(String(DIGEST_LENGTH), index=True)
+    """SHA-256 of the bytes delivered: a retried delivery is kept once."""
+    delivered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    relay: Mapped[str] = mapped_column(String(HOSTNAME_LENGTH))
+
+
+# ── breaches (migration 0007) ─────────────────────────────────────────────────────────────
+#
+# - `breaches`: one row per breach a DPO opened: when the organisation became aware (the
+#   72-hour clock), what is known (people named, children, categories, recipients: `facts`),
+#   the answers to the regulator's risk questions, the drafts, and its state.
+# - `breach_tasks`: the breach's tasks, each with an owner and a due time.
+
+
+class BreachRow(Base):
+    """One personal-data breach and everything known and decided about it."""
+
+    __tablename__ = "breaches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(STATE_LENGTH), index=True)
+    """"open", "reported" (to the regulator) or "closed"."""
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    opened_by: Mapped[str] = mapped_column(String(LOGIN_LENGTH))
+    aware_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    """When the organisation became aware: the regulator's 72 hours count from here."""
+    sent_message_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("sent_messages.id", ondelete="SET NULL"), index=True
+    )
+    """The delivered message it was opened from, while that record is kept."""
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """What is known: sender, subject, when sent, recipients, people (and children),
+    categories of data."""
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """The regulator's risk questions, answered."""
+    drafts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """The drafts as edited: the deletion request, the notices, the report."""
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BreachTaskRow(Base):
+    """One thing to do about a breach, who owns it, and whether it is done."""
+
+    __tablename__ = "breach_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    breach_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("breaches.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_by: Mapped[str] = mapped_column(Text)
