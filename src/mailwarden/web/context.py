@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from mailwarden.config import Config
 from mailwarden.gateway.links import LinkSigner
 from mailwarden.gateway.quarantine import Quarantine
+from mailwarden.gateway.release import release
 from mailwarden.record.audit import AuditTrail
 from mailwarden.record.holds import Hold, HoldNotFound
 from mailwarden.scan import Scanner
@@ -99,6 +100,12 @@ class WebContext:
         if not may_see(user, hold):
             raise PageError(404, "There is no held message with this ID.")
         return hold
+
+
+    def release(self, hold_id: str, to: list[str], by: str) -> list[str]:
+        """Deliver a held message to these of its held recipients (`gateway.release`);
+        whom it went to. Raises `ReleaseError` in plain words."""
+        return release(self.quarantine, hold_id, to, self.next_hop, by=by)
 
 
 def may_see(user: User, hold: Hold) -> bool:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mailwarden.gateway.quarantine import QuarantineError
-from mailwarden.gateway.release import ReleaseError, release
+from mailwarden.gateway.release import ReleaseError
 from mailwarden.record.audit import Action
 from mailwarden.record.holds import RecipientState
 from mailwarden.web.accounts import User
@@ -81,7 +81,7 @@ def release_to(
     require_reviewer(user)
     web.visible_hold(user, hold_id)
     try:
-        release(web.quarantine, hold_id, recipients, web.next_hop, by=user.login)
+        web.release(hold_id, recipients, by=user.login)
     except ReleaseError as exc:
         raise PageError(409, str(exc)) from exc
     return RedirectResponse(f"/held/{hold_id}", status_code=303)
