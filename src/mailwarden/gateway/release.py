@@ -7,8 +7,10 @@ that did not happen:
 2. send: the message, byte for byte, from its original envelope sender, to the next
    hop (Postfix's unfiltered smtpd) for exactly those recipients;
 3. mark: those the next hop accepted become released, by whom and when;
-4. teach: the knowledge store learns the association the release confirmed. Mail is
-   out by then, so a failure here is logged, never raised.
+4. keep and teach: what a breach would need of the released copy is kept
+   (`record_sent`, usually `sent_recorder`), and the knowledge store learns the
+   association the release confirmed. Mail is out by then, so a failure here is logged,
+   never raised.
 
 If the next hop refuses or cannot be reached, nothing is marked and the recipients
 stay held. A recipient released once cannot be released again; two releases of the
@@ -20,10 +22,13 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from mailwarden.gateway.quarantine import HoldNotFound, Quarantine, QuarantineError
 from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.record.holds import Hold, RecipientState
+from mailwarden.record.sent import SentStore
+from mailwarden.report import ScanReport
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,9 @@ DEFAULT_TIMEOUT_SECONDS = 60.0
 
 Teach = Callable[[bytes, list[str]], None]
 """Called with the message and the addresses it was released to."""
+
+RecordSent = Callable[[bytes, str, list[str]], None]
+"""Called with the message, its envelope sender and the addresses it was released to."""
 
 
 class ReleaseError(Exception):
@@ -45,6 +53,7 @@ def release(
     by: str,
     teach: Teach | None = None,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    record_sent: RecordSent | None = None,
 ) -> list[str]:
     """Deliver a held message to `to` (None: everyone still held on it); who it went to."""
     try:
@@ -70,6 +79,11 @@ def release(
         trail.append(by, Action.RELEASE, hold_id, details)
     except Exception:
         log.exception("released %s, but the audit trail could not record it", hold_id)
+    if record_sent is not None and accepted:
+        try:
+            record_sent(raw, hold.sender, accepted)
+        except Exception:
+            log.exception("released %s, but what it carried could not be kept", hold_id)
     if teach is not None:
         try:
             teach(raw, accepted)
@@ -82,6 +96,22 @@ def release(
             + ", which stay held"
         )
     return accepted
+
+
+class Scans(Protocol):
+    """What `sent_recorder` needs of a `Scanner`."""
+
+    def scan_bytes(self, raw: bytes, source: str = "") -> ScanReport: ...
+
+
+def sent_recorder(scanner: Scans, store: SentStore, relay: str = "") -> RecordSent:
+    """A `record_sent` that scans the released message and keeps it (`SentStore.keep`)."""
+
+    def record_sent(raw: bytes, sender: str, released: list[str]) -> None:
+        report = scanner.scan_bytes(raw, "release")
+        store.keep(report, raw, sender, released, relay)
+
+    return record_sent
 
 
 def _chosen(hold: Hold, to: Sequence[str] | None) -> list[str]:

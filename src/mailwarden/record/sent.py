@@ -3,20 +3,26 @@ who sent it to whom and when and what the scan found in it (never the message it
 that a breach opened from it can name the people it named.
 
 The gateway adds a record for the recipients it delivered (a release adds one for those it
-released); `purge` deletes records older than `[gateway] sent_retention_days`.
+released) through `SentStore.keep`, which keeps a message only if it was delivered to
+someone and has findings of `KEPT_TYPES`, and keeps a retried one (the same bytes to the
+same recipients) once; `purge` deletes records older than `[gateway] sent_retention_days`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Row, delete, func, insert, or_, select
 
 from mailwarden.detect.finding import Finding, FindingType
 from mailwarden.record.schema import SentMessageRow
+
+if TYPE_CHECKING:
+    from mailwarden.report import ScanReport
 
 KEPT_TYPES = frozenset(FindingType) - {FindingType.UNSCANNABLE, FindingType.EMAIL_ADDRESS}
 """What a breach needs to know of a message's findings: not its unreadable parts, nor its
@@ -128,6 +134,49 @@ class SentStore:
             key = result.inserted_primary_key
             assert key is not None
             return int(key[0])
+
+    def keep(
+        self,
+        report: ScanReport,
+        raw: bytes,
+        sender: str,
+        delivered: Sequence[str],
+        relay: str = "",
+    ) -> int | None:
+        """Record that `raw`, scanned as `report`, went from `sender` to `delivered`; its ID,
+        or None when there is nothing a breach would need (no one delivered to, no finding
+        of `KEPT_TYPES`). Each recipient keeps the header that named it; one only the
+        envelope named is "bcc". The same bytes to the same recipients (a retry) are kept
+        once: the first record's ID."""
+        findings = kept_findings(report.findings)
+        if not delivered or not findings:
+            return None
+        fields = {d.recipient.mailbox.address: d.recipient.field.value for d in report.decisions}
+        recipients = [SentRecipient(a, fields.get(a.lower(), "bcc")) for a in delivered]
+        digest = hashlib.sha256(raw).hexdigest()
+        earlier = self._same(digest, {r.address.lower() for r in recipients})
+        if earlier is not None:
+            return earlier
+        return self.add(
+            message_id=report.message.message_id,
+            sender=sender,
+            subject=report.message.subject,
+            recipients=recipients,
+            findings=findings,
+            digest=digest,
+            relay=relay,
+        )
+
+    def _same(self, digest: str, addresses: set[str]) -> int | None:
+        """The record of these bytes delivered to exactly these addresses, if there is one."""
+        query = select(SentMessageRow.id, SentMessageRow.recipients).where(
+            SentMessageRow.digest == digest
+        )
+        with self.engine.connect() as conn:
+            for sent_id, recipients in conn.execute(query.order_by(SentMessageRow.id)):
+                if {str(r["address"]).lower() for r in recipients} == addresses:
+                    return int(sent_id)
+        return None
 
     def get(self, sent_id: int) -> SentMessage:
         with self.engine.connect() as conn:

@@ -22,9 +22,10 @@ from sqlalchemy import Engine
 from mailwarden.config import Config
 from mailwarden.gateway.links import LinkSigner
 from mailwarden.gateway.quarantine import Quarantine
-from mailwarden.gateway.release import release
+from mailwarden.gateway.release import release, sent_recorder
 from mailwarden.record.audit import AuditTrail
 from mailwarden.record.holds import Hold, HoldNotFound
+from mailwarden.record.sent import SentStore
 from mailwarden.scan import Scanner
 from mailwarden.web.accounts import User, UserStore
 from mailwarden.web.security import SESSION_COOKIE, LoginLimiter, Session, Sessions
@@ -101,11 +102,17 @@ class WebContext:
             raise PageError(404, "There is no held message with this ID.")
         return hold
 
-
     def release(self, hold_id: str, to: list[str], by: str) -> list[str]:
-        """Deliver a held message to these of its held recipients (`gateway.release`);
-        whom it went to. Raises `ReleaseError` in plain words."""
-        return release(self.quarantine, hold_id, to, self.next_hop, by=by)
+        """Deliver a held message to these of its held recipients (`gateway.release`) and
+        keep what a breach would need of it (`[gateway] keep_sent`); whom it went to.
+        Raises `ReleaseError` in plain words."""
+        keep = self.config.gateway.keep_sent
+        record_sent = (
+            sent_recorder(self.scanner, SentStore(self.engine), self.quarantine.relay)
+            if keep
+            else None
+        )
+        return release(self.quarantine, hold_id, to, self.next_hop, by=by, record_sent=record_sent)
 
 
 def may_see(user: User, hold: Hold) -> bool:
