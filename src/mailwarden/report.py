@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from mailwarden.detect.finding import Finding
-from mailwarden.extract.base import ExtractionProblem
+from mailwarden.extract.base import ExtractionProblem, Segment
 from mailwarden.knowledge.features import MessageFeatures
 from mailwarden.message.model import Message, ParseProblem
 from mailwarden.policy.decide import RecipientDecision
@@ -39,6 +39,10 @@ class ScanReport:
     features: MessageFeatures = field(default_factory=MessageFeatures)
     """The message's keyed cases, people and identifiers (empty without a store): what
     learning the message records."""
+    segments: list[Segment] = field(default_factory=list)
+    """The text read from the message, in reading order: a finding's `start`/`end` index
+    into the text of the segment at its `location` and `position` (the review page marks
+    them there). Empty when nothing was read."""
 
     @property
     def failed_internally(self) -> bool:

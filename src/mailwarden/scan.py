@@ -118,7 +118,9 @@ class Scanner:
         except HardStop:
             detail = f"time limit of {budget.limits.seconds_per_message:g}s reached; scan stopped"
             extraction.problems.append(ExtractionProblem("message", "limit", detail, "time"))
-        return self._report(source, message, findings, extraction.problems, started)
+        report = self._report(source, message, findings, extraction.problems, started)
+        report.segments = extraction.segments
+        return report
 
     def _report(
         self,
