@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit clients bench clean postgresql postfix node
+.PHONY: setup demo test lint typecheck unit clients bench clean postgresql postfix node chromium
 
 setup: $(STAMP)
 
@@ -33,7 +33,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-unit: setup postgresql postfix
+unit: setup postgresql postfix chromium
 	$(BIN)/pytest
 
 # The knowledge store's tests start a private PostgreSQL server (tests/knowledge/conftest.py);
@@ -53,6 +53,15 @@ postfix:
 	elif [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null; \
 	else echo "Postfix is not installed: its tests will be skipped (apt-get install postfix)"; fi
+
+# The web app's browser tests (tests/e2e/) drive Debian's Chromium through pip's Playwright;
+# `playwright install` is never run, so no browser is downloaded. Installed when missing and we
+# are root; otherwise those tests are skipped, except in CI, where they must run.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium is not installed: the browser tests will be skipped (apt-get install chromium)"; fi
 
 # The add-ins' shared logic and manifests (clients/): Node's own test runner, pinned devDependencies.
 clients: node
