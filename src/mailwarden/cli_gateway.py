@@ -129,6 +129,7 @@ def gateway(
     from mailwarden.gateway.quarantine import Quarantine, QuarantineError
     from mailwarden.gateway.server import listening_socket, serve
     from mailwarden.record.audit import AuditTrail
+    from mailwarden.record.sent import SentStore
     from mailwarden.scan import Scanner
 
     config = load_config_or_exit(config_path)
@@ -173,6 +174,8 @@ def gateway(
             confirmation_key=key,
             audit=AuditTrail(quarantine.store.engine),
             actor=f"gateway@{quarantine.relay}",
+            sent=SentStore(quarantine.store.engine) if settings.keep_sent else None,
+            relay=quarantine.relay,
         )
 
     try:

@@ -2,9 +2,11 @@
 
 Both find the holds as the gateway keeps them: the folder `--quarantine` or the config's
 `[gateway] quarantine`, and the record database `[gateway] database` (empty: SQLite in
-that folder). `release` re-injects to `--next-hop` or `[gateway] next_hop`, and, when a
-knowledge store is configured and `[gateway] learn` is on (or `--db` names one), teaches
-it the association the release confirmed. Exit 0 when done, 2 with one line otherwise.
+that folder). `release` re-injects to `--next-hop` or `[gateway] next_hop`, keeps what a
+breach would need of the released copy (`[gateway] keep_sent`), and, when a knowledge
+store is configured and `[gateway] learn` is on (or `--db` names one), teaches it the
+association the release confirmed. `purge-held` also deletes the records of delivered
+messages past `[gateway] sent_retention_days`. Exit 0 when done, 2 with one line otherwise.
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ from mailwarden.config import Config
 
 if TYPE_CHECKING:
     from mailwarden.gateway.quarantine import Hold, Quarantine
-    from mailwarden.gateway.release import Teach
+    from mailwarden.gateway.release import RecordSent, Teach
     from mailwarden.knowledge.store import KnowledgeStore
+    from mailwarden.report import ScanReport
+    from mailwarden.scan import Scanner
 
 F = TypeVar("F", bound=Callable[..., None])
 
@@ -113,9 +117,19 @@ def release_command(
         usage_error(f"--next-hop: {exc.message}")
     store = open_store(config, db_url, required=False) if db_url or config.gateway.learn else None
     quarantine = open_quarantine(config, quarantine_dir)
+    scanner = OnDemandScanner(config, store)
     try:
-        teach = _teacher(config, store) if store is not None else None
-        released = release(quarantine, hold_id, list(to) or None, hop, by or operator(), teach)
+        teach = _teacher(scanner, store) if store is not None else None
+        record_sent = _recorder(scanner, quarantine) if config.gateway.keep_sent else None
+        released = release(
+            quarantine,
+            hold_id,
+            list(to) or None,
+            hop,
+            by or operator(),
+            teach,
+            record_sent=record_sent,
+        )
     except ReleaseError as exc:
         usage_error(str(exc))
     finally:
@@ -142,7 +156,9 @@ def purge_held_command(
     by: str | None,
 ) -> None:
     """Retention: delete held messages every recipient of which was decided (released,
-    rejected or returned) before a date; ones still waiting are kept. Recorded in the trail."""
+    rejected or returned) before a date; ones still waiting are kept. Also delete the
+    records of delivered messages older than [gateway] sent_retention_days. Both are
+    recorded in the audit trail."""
     from mailwarden.gateway.quarantine import QuarantineError
 
     config = load_config_or_exit(config_path)
@@ -153,14 +169,39 @@ def purge_held_command(
         before = datetime.now(UTC) - timedelta(days=days)
     if before > datetime.now(UTC):
         usage_error("--before is in the future: that would purge what is still being decided")
+    sent_before = datetime.now(UTC) - timedelta(days=config.gateway.sent_retention_days)
     quarantine = open_quarantine(config, quarantine_dir)
     try:
         purged = quarantine.purge(before, by or operator())
+        forgotten = purge_sent(quarantine, sent_before, by or operator())
     except QuarantineError as exc:
         usage_error(str(exc))
     finally:
         quarantine.close()
-    click.echo(f"purged {purged} held message(s) decided before {before:%Y-%m-%d %H:%M} UTC")
+    click.echo(
+        f"purged {purged} held message(s) decided before {before:%Y-%m-%d %H:%M} UTC "
+        f"and {forgotten} delivered message record(s) from before {sent_before:%Y-%m-%d} UTC"
+    )
+
+
+def purge_sent(quarantine: Quarantine, before: datetime, by: str) -> int:
+    """Retention of delivered messages' records (`SentStore.purge`), recorded in the audit
+    trail as the holds' purge is; how many went. `QuarantineError` if the database fails."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from mailwarden.gateway.quarantine import QuarantineError
+    from mailwarden.record.audit import Action, AuditTrail
+    from mailwarden.record.sent import SentStore
+
+    engine = quarantine.store.engine
+    try:
+        deleted = SentStore(engine).purge(before)
+        if deleted:
+            details = {"kind": "sent", "before": before.isoformat(), "deleted": deleted}
+            AuditTrail(engine).append(by, Action.PURGE, "sent messages", details)
+    except SQLAlchemyError as exc:
+        raise QuarantineError(f"could not purge the delivered messages' records: {exc}") from exc
+    return deleted
 
 
 def open_quarantine(config: Config, folder: Path | None) -> Quarantine:
@@ -213,15 +254,52 @@ def age(elapsed: timedelta) -> str:
     return f"{seconds}s"
 
 
-def _teacher(config: Config, store: KnowledgeStore) -> Teach:
+class OnDemandScanner:
+    """The config's `Scanner`, built on the first scan (a release that fails builds none);
+    the last report is reused, so keeping and teaching scan a released message once."""
+
+    def __init__(self, config: Config, store: KnowledgeStore | None) -> None:
+        self.config = config
+        self.store = store
+        self._scanner: Scanner | None = None
+        self._last: tuple[bytes, ScanReport] | None = None
+
+    def scan_bytes(self, raw: bytes, source: str = "") -> ScanReport:
+        from mailwarden.scan import Scanner
+
+        if self._last is not None and self._last[0] is raw:
+            return self._last[1]
+        if self._scanner is None:
+            self._scanner = Scanner(self.config, knowledge=self.store)
+        report = self._scanner.scan_bytes(raw, source)
+        self._last = (raw, report)
+        return report
+
+
+def _recorder(scanner: OnDemandScanner, quarantine: Quarantine) -> RecordSent:
+    """Keep what a breach would need of the released copy (`gateway.release.sent_recorder`)."""
+    from mailwarden.gateway.release import sent_recorder
+    from mailwarden.record.sent import SentStore
+
+    keep = sent_recorder(scanner, SentStore(quarantine.store.engine), quarantine.relay)
+
+    def record_sent(raw: bytes, sender: str, released: list[str]) -> None:
+        try:
+            keep(raw, sender, released)
+        except Exception as exc:  # mail is out: say so, and go on
+            click.echo(f"mailwarden: released, but its record for a breach failed: {exc}", err=True)
+
+    return record_sent
+
+
+def _teacher(scanner: OnDemandScanner, store: KnowledgeStore) -> Teach:
     """Scan the released message and learn it as delivered to the released recipients."""
 
     def teach(raw: bytes, released: list[str]) -> None:
         from mailwarden.gateway.learning import learn_delivered
-        from mailwarden.scan import Scanner
 
         try:
-            report = Scanner(config, knowledge=store).scan_bytes(raw, "release")
+            report = scanner.scan_bytes(raw, "release")
             learn_delivered(store, report, raw, released)
         except Exception as exc:  # mail is out: say so, and go on
             click.echo(f"mailwarden: released, but not learned: {exc}", err=True)

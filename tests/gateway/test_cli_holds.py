@@ -12,10 +12,13 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from mailwarden.cli import main
+from mailwarden.detect.finding import FindingType
 from mailwarden.gateway.quarantine import HeldRecipient, Quarantine, RecipientState
 from mailwarden.knowledge.features import Keyer
 from mailwarden.knowledge.keyfile import load_or_create_key
 from mailwarden.knowledge.store import KnowledgeStore
+from mailwarden.record.audit import Action, AuditTrail
+from mailwarden.record.sent import SentFinding, SentRecipient, SentStore
 from mailwarden.rules.base import Verdict
 
 from .conftest import Sink, free_port
@@ -100,6 +103,10 @@ def test_release_delivers_and_held_shows_what_is_left(
     assert run("held", "--quarantine", str(folder)) == (0, "nothing is held\n")
     status, output = run("held", "--quarantine", str(folder), "--all")
     assert hold_id in output and output.count("released by") == 2
+    with Quarantine(folder) as quarantine:  # each release kept what a breach would need
+        kept = SentStore(quarantine.store.engine).search()
+    assert [[r.address for r in k.recipients] for k in kept] == [[WRONG.address], [RIGHT.address]]
+    assert all({"Mia", "Leo"} & {f.text.split()[0] for f in k.findings} for k in kept)
 
 
 def test_release_of_an_unknown_id_exits_2_with_a_clear_message(
@@ -203,6 +210,41 @@ def test_purge_held_deletes_what_was_decided_before_the_date(tmp_path: Path) -> 
     assert (status, output.split(" decided")[0]) == (0, "purged 1 held message(s)")
     with Quarantine(folder) as quarantine:
         assert [h.id for h in quarantine.held(None)] == [waiting]
+
+
+def test_purge_held_also_forgets_deliveries_past_sent_retention_days_and_records_it(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "q"
+    hold(folder)
+    config = tmp_path / "mailwarden.toml"
+    config.write_text(f'[gateway]\nquarantine = "{folder}"\nsent_retention_days = 30\n')
+    now = datetime.now(UTC)
+    with Quarantine(folder) as quarantine:
+        sent = SentStore(quarantine.store.engine)
+        for days, name in ((45, "old"), (29, "recent")):
+            sent.add(
+                message_id=f"<{name}@example.police.uk>",
+                sender=SENDER,
+                subject="Referral",
+                recipients=[SentRecipient(RIGHT.address)],
+                findings=[SentFinding(FindingType.PERSON, "Mia Evans", "body")],
+                digest=name[0] * 64,
+                delivered_at=now - timedelta(days=days),
+            )
+
+    status, output = run("purge-held", "--before", now.isoformat(), "--config", str(config))
+
+    assert status == 0 and "and 1 delivered message record(s)" in output
+    with Quarantine(folder) as quarantine:
+        engine = quarantine.store.engine
+        assert [s.message_id for s in SentStore(engine).search()] == ["<recent@example.police.uk>"]
+        [entry] = AuditTrail(engine).entries(action=Action.PURGE)
+    assert (entry.subject, entry.details["kind"], entry.details["deleted"]) == (
+        "sent messages",
+        "sent",
+        1,
+    )
 
 
 def test_purge_held_needs_a_date_and_refuses_one_in_the_future(tmp_path: Path) -> None:

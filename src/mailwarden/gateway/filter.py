@@ -17,8 +17,10 @@ The actions run in this order, each only if the one before succeeded:
     1. learn the message as sent to the delivered recipients (the store is down → 451,
        before anything else is done; a retry learns it once)
     2. store the holds durably
-    3. record the verdict in the audit trail (it cannot be written → 451: what was not
-       recorded is not sent)
+    3. record: keep what a breach would need of the delivered copy (`record.sent`: the
+       delivered recipients and the findings of a message with personal data in it, never
+       the message; a retry is kept once), then the verdict in the audit trail (either
+       cannot be written → 451: what was not recorded is not sent)
     4. re-inject for the delivered recipients
     5. notices: the sender's hold notice, the bounce for refused recipients (best
        effort: by then the message's fate is settled, so a failure is logged, not a 451)
@@ -58,6 +60,7 @@ from mailwarden.gateway.quarantine import HeldRecipient, Quarantine, QuarantineE
 from mailwarden.gateway.replies import Reply
 from mailwarden.knowledge.store import KnowledgeStore
 from mailwarden.record.audit import Action, AuditTrail
+from mailwarden.record.sent import SentStore
 from mailwarden.report import ScanReport
 from mailwarden.rules.base import Verdict
 
@@ -168,6 +171,8 @@ class FilterHandler:
         confirmation_key: bytes | None = None,
         audit: AuditTrail | None = None,
         actor: str = "gateway",
+        sent: SentStore | None = None,
+        relay: str = "",
     ) -> None:
         self.scanner = scanner
         self.quarantine = quarantine
@@ -185,6 +190,9 @@ class FilterHandler:
         self.audit = audit
         """Where every verdict is recorded before the message moves on; None records nothing."""
         self.actor = actor
+        self.sent = sent
+        """Where delivered messages' findings are kept for a breach; None keeps nothing."""
+        self.relay = relay
         self.in_flight = 0
         """Messages received and not yet answered (a stopping server waits for them)."""
 
@@ -284,7 +292,9 @@ class FilterHandler:
                 return str(Reply.S451_QUARANTINE)
             log.info("held %s for %s", hold_id, ", ".join(d.address for d in todo.hold))
         _unless(abandoned)
-        if not self._recorded(sender, report, todo, hold_id):
+        if not self._kept(raw, sender, report, todo) or not self._recorded(
+            sender, report, todo, hold_id
+        ):
             return str(Reply.S451_RECORD)
         if todo.deliver:
             _unless(abandoned)
@@ -297,6 +307,18 @@ class FilterHandler:
         if todo.hold or todo.reject:
             return str(Reply.S250_HELD if todo.hold else Reply.S250_ACCEPTED)
         return str(Reply.S250_DELIVERED)
+
+    def _kept(self, raw: bytes, sender: str, report: ScanReport, todo: Plan) -> bool:
+        """What a breach would need of the delivered copy, kept before it leaves; False when
+        it cannot be written (then 451, as for the audit trail)."""
+        if self.sent is None or not todo.deliver:
+            return True
+        try:
+            self.sent.keep(report, raw, sender, todo.deliver, self.relay)
+        except Exception as exc:
+            log.error("could not keep the delivery of %s: %r", report.message.message_id, exc)
+            return False
+        return True
 
     def _recorded(self, sender: str, report: ScanReport, todo: Plan, hold_id: str) -> bool:
         """The verdict in the audit trail before anything leaves; False when it cannot be
