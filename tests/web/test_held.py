@@ -1,5 +1,5 @@
 """A held message's page and its decisions: the reasons per recipient, the text escaped
-with nothing fetched, each view in the audit trail; a release to one recipient reaches the
+and the HTML sanitised with nothing fetched, each view in the audit trail; a release to one recipient reaches the
 next hop and the other stays held; rejecting and returning are recorded with the reviewer."""
 
 from __future__ import annotations
@@ -70,14 +70,17 @@ def test_a_decided_recipient_cannot_be_decided_again(web: Web) -> None:
     assert web.sink.messages == []
 
 
-def test_the_page_gives_each_recipients_reasons_and_the_text_escaped(web: Web) -> None:
+def test_the_page_gives_each_recipients_reasons_and_the_html_made_safe(web: Web) -> None:
     html = web.login("reviewer").get(f"/held/{web.ann_hold}").text
     assert "names a child and a crime reference" in html
     assert "a personal address never written to" in html
     assert "Ellie Marsh" in html
-    assert "<script>" not in html.split("<main", 1)[1]
+    main = html.split("<main", 1)[1]
+    assert "<script" not in main
+    assert "alert(1)" not in main
     assert "tracker.example.com" not in html
-    assert "<b>" not in html
+    assert "<img" not in main
+    assert "<b>Ellie Marsh</b> is below.</p>\n[image]" in main
 
 
 def test_a_plain_text_message_shows_its_markup_as_text(web: Web) -> None:

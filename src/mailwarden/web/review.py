@@ -1,6 +1,7 @@
-"""The reviewer's pages: the queue of held messages, one held message, and the decisions
-on it (release to chosen recipients, reject, return to the sender), each recorded in the
-audit trail. A sender sees only their own holds and decides none.
+"""The reviewer's pages: the queue of held messages, one held message (its findings marked
+where they stand, `findings`, built once by `viewcache`), and the decisions on it
+(release to chosen recipients, reject, return to the sender), each recorded in the audit
+trail. A sender sees only their own holds and decides none.
 
 (No `from __future__ import annotations` here: FastAPI reads the routes' annotations.)
 """
@@ -18,7 +19,7 @@ from mailwarden.record.holds import RecipientState
 from mailwarden.web.accounts import User
 from mailwarden.web.context import Checked, PageError, Viewer, Web, WebContext, require_reviewer
 from mailwarden.web.queue import PAGE_SIZE, QueueFilter, queue_page
-from mailwarden.web.text import readable_text
+from mailwarden.web.viewcache import cached_view
 
 router = APIRouter()
 STATES = {
@@ -66,11 +67,11 @@ def held(who: Viewer, web: Web, hold_id: str) -> HTMLResponse:
     user, session = who
     hold = web.visible_hold(user, hold_id)
     try:
-        text = readable_text(web.quarantine.message(hold_id))
+        view = cached_view(web.scanner, hold.digest, lambda: web.quarantine.message(hold_id))
     except QuarantineError as exc:
         raise PageError(503, "The held message cannot be read now; try again.") from exc
     web.trail.append(user.login, Action.VIEW, hold_id, {"role": user.role.value})
-    return web.page("held.html", session=session, user=user, hold=hold, text=text, message="")
+    return web.page("held.html", session=session, user=user, hold=hold, view=view, message="")
 
 
 @router.post("/held/{hold_id}/release", dependencies=[Checked])
