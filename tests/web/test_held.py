@@ -1,12 +1,18 @@
-"""A held message's page and its decisions: the reasons per recipient, the text escaped
-and the HTML sanitised with nothing fetched, each view in the audit trail; a release to one recipient reaches the
+"""A held message's page and its decisions: the reasons per recipient, each finding marked
+where it stands in the body and the attachments, the text escaped and the HTML sanitised
+with nothing fetched, each view in the audit trail; a release to one recipient reaches the
 next hop and the other stays held; rejecting and returning are recorded with the reviewer."""
 
 from __future__ import annotations
 
+import re
+
 from tests.web.conftest import ANN, GMAIL, SCHOOL, Web, post_form
+from tests.web.test_findings import REFERRAL, a_report
 
 from mailwarden.record.audit import Action, AuditTrail
+from mailwarden.record.holds import HeldRecipient
+from mailwarden.rules.base import Verdict
 
 
 def test_a_reviewer_releases_to_one_recipient_and_the_other_stays_held(web: Web) -> None:
@@ -33,7 +39,10 @@ def test_a_reviewer_releases_to_one_recipient_and_the_other_stays_held(web: Web)
 def test_a_reviewer_rejects_with_a_note_and_it_is_recorded(web: Web) -> None:
     client = web.login("dpo")
     page = f"/held/{web.ann_hold}"
-    data = {"recipients": [GMAIL], "note": "Personal address: not for case material."}
+    data: dict[str, str | list[str]] = {
+        "recipients": [GMAIL],
+        "note": "Personal address: not for case material.",
+    }
     assert post_form(client, f"{page}/reject", data, page=page).status_code == 303
     gmail = next(r for r in web.quarantine.get(web.ann_hold).recipients if r.address == GMAIL)
     assert (gmail.state.value, gmail.decided_by, gmail.note) == (
@@ -52,7 +61,7 @@ def test_a_reviewer_rejects_with_a_note_and_it_is_recorded(web: Web) -> None:
 def test_returning_to_the_sender_is_recorded(web: Web) -> None:
     client = web.login("admin")
     page = f"/held/{web.ann_hold}"
-    data = {"recipients": [SCHOOL, GMAIL]}
+    data: dict[str, str | list[str]] = {"recipients": [SCHOOL, GMAIL]}
     assert post_form(client, f"{page}/return", data, page=page).status_code == 303
     assert {r.state.value for r in web.quarantine.get(web.ann_hold).recipients} == {"returned"}
     entries = AuditTrail(web.quarantine.store.engine).entries()
@@ -68,6 +77,34 @@ def test_a_decided_recipient_cannot_be_decided_again(web: Web) -> None:
     again = post_form(client, f"{page}/release", {"recipients": [GMAIL]}, page=page)
     assert again.status_code == 409
     assert web.sink.messages == []
+
+
+def test_the_page_marks_the_children_where_they_stand_in_the_body_and_the_attachment(
+    web: Web,
+) -> None:
+    hold_id = web.quarantine.hold(
+        a_report({"referral.docx": REFERRAL}, html="<p>See <b>the referral</b>.</p>"),
+        ANN,
+        [HeldRecipient(SCHOOL, Verdict.HOLD, ("names two children and an NHS number",))],
+        subject="Concern",
+    )
+    html = web.login("reviewer").get(f"/held/{hold_id}").text
+    assert "names two children and an NHS number" in html
+    assert '<link rel="stylesheet" href="/static/review.css">' in html
+    body, attachment = html.split("<h3>Message body</h3>")[1].split(
+        "<h3>Attachment referral.docx</h3>"
+    )
+    for part in (body, attachment):
+        for text in ("Ellie Marsh", "Tom Marsh", "943 476 5919"):
+            assert re.search(
+                rf'<mark id="f-\d+"[^>]*><span class="visually-hidden">[^<]*</span>{text}</mark>',
+                part,
+            )
+    anchors = re.findall(r'<mark id="(f-\d+)"', html)
+    assert len(anchors) >= 6
+    assert re.findall(r'<a href="#(f-\d+)">', html) == anchors
+    assert "<b>the referral</b>" in attachment.split("<details", 1)[1]
+    assert web.client().get("/static/review.css").status_code == 200
 
 
 def test_the_page_gives_each_recipients_reasons_and_the_html_made_safe(web: Web) -> None:

@@ -27,6 +27,9 @@ PART_LIMIT = 100_000
 """Characters of one part's text shown; its findings past the cut are still listed."""
 HTML_LIMIT = 2_000_000
 """Characters of an HTML body rendered formatted; a longer one is shown as text only."""
+_CONTROLS = {c: "\ufffd" for c in [*range(0x20), 0x7F] if chr(c) not in "\t\n\r"}
+"""Control characters (a binary part read as text) shown as U+FFFD, one for one, so the
+marks' offsets still hold."""
 LIST_LIMIT = 1_000
 """Findings listed; the rest are counted (a spreadsheet of pupils may name thousands)."""
 
@@ -204,7 +207,7 @@ def _parts(
         PartView(
             location,
             title_of(location),
-            (text := "\n".join(chunks))[:PART_LIMIT],
+            (text := "\n".join(chunks))[:PART_LIMIT].translate(_CONTROLS),
             tuple(marks[location]),
             max(len(text) - PART_LIMIT, 0),
         )
