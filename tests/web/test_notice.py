@@ -1,11 +1,12 @@
 """The sender's page behind a hold notice's link, served for real (uvicorn, SQLite and
 PostgreSQL, an SMTP sink as the next hop) and visited without logging in: Ann sees what
-was held and why; confirms with a reason and the Gmail copy goes while the school's waits
-for a reviewer; corrects the Gmail address to a colleague (delivered: the colleague is in
-her own organisation), to another outside address (held again for her confirmation) or
-sends a SECRET plan to a personal address (refused). Links that are forged, signed with
-another key, for an unknown hold or for another sender's all get the same 404; an expired
-one says so; a form without its CSRF token changes nothing. Every step is in the audit."""
+was held and why, the findings marked in her message; confirms with a reason and the
+Gmail copy goes while the school's waits for a reviewer; corrects the Gmail address to a
+colleague (delivered: the colleague is in her own organisation), to another outside
+address (held again for her confirmation), or sends a SECRET plan to a personal address
+(refused). Links that are forged, signed with another key, for an unknown hold or for
+another sender's all get the same 404; an expired one says so; a form without its CSRF
+token changes nothing. Every step is in the audit trail."""
 
 from __future__ import annotations
 
@@ -133,6 +134,11 @@ def test_ann_follows_her_link_and_sees_what_was_held_and_why(app: NoticeApp) -> 
     assert f"{GMAIL}: waiting for your confirmation a personal address never written" in said
     assert f"Confirming sends it to {GMAIL}." in said
     assert f"The copy for {SCHOOL} stays held: a reviewer decides on it." in said
+    assert "What was found named person “Ellie Marsh” in Subject" in said
+    marks = re.findall(r"<mark[^>]*>(?:<span[^>]*>[^<]*</span>)?([^<]*)</mark>", page.text)
+    assert marks == ["Ellie Marsh", "AB/25/0093", "Ellie Marsh"]
+    main = page.text.split("<main", 1)[1]
+    assert "<script" not in main and "<img" not in main and "tracker.example.com" not in main
     assert csrf_of(page.text)
     views = app.trail(Action.VIEW)
     assert [(e.actor, e.subject, e.details) for e in views] == [

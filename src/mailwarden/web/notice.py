@@ -7,7 +7,8 @@ signed with another key, names no hold, or names a hold that is not that sender'
 "not a valid link" page (404), revealing nothing; a genuine link past `[gateway] link_days`
 gets a page saying so and whom to ask (410). Every action is by the link's sender:
 
-- `GET /notice/{token}`: the page, recorded as a view (`{"via": "notice"}`);
+- `GET /notice/{token}`: the page, with the findings marked where they stand (`findings`,
+  built once by `viewcache`), recorded as a view (`{"via": "notice"}`);
 - `POST /notice/{token}/confirm` (`reason`, a few words): releases the recipients whose
   verdict is confirm and who are still held; those held for review stay for a reviewer;
 - `POST /notice/{token}/correct` (`recipient`, `to`): the rules of `correction.py`; a
@@ -32,6 +33,7 @@ from mailwarden.rules.base import Verdict
 from mailwarden.web.context import Checked, PageError, Web, WebContext
 from mailwarden.web.correction import CorrectionError, carry_out, mail_address
 from mailwarden.web.security import Session
+from mailwarden.web.viewcache import cached_view
 
 router = APIRouter()
 
@@ -44,8 +46,9 @@ MAX_REASON_CHARACTERS = 500
 def notice(request: Request, web: Web, token: str) -> HTMLResponse:
     hold = _linked(web, token)
     session = web.session_of(request) or Session.new()
+    page = _page(web, session, token, hold)
     web.trail.append(hold.sender, Action.VIEW, hold.id, {"via": "notice"})
-    return _page(web, session, token, hold)
+    return page
 
 
 @router.post("/notice/{token}/confirm", dependencies=[Checked])
@@ -149,6 +152,10 @@ def _page(
     reason: str = "",
     correct_error: tuple[str, str] = ("", ""),
 ) -> HTMLResponse:
+    try:
+        view = cached_view(web.scanner, hold.digest, lambda: web.quarantine.message(hold.id))
+    except QuarantineError as exc:
+        raise PageError(503, "The held message cannot be read now; try again.") from exc
     still = hold.still_held()
     return web.page(
         "notice.html",
@@ -157,6 +164,7 @@ def _page(
         user=None,
         token=token,
         hold=hold,
+        view=view,
         still=still,
         confirmable=[r for r in still if r.verdict is Verdict.CONFIRM],
         for_review=[r for r in still if r.verdict is Verdict.HOLD],
