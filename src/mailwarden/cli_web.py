@@ -1,11 +1,12 @@
-"""`mailwarden web` (the review web app) and `mailwarden user add|list|disable` (its
-local accounts).
+"""`mailwarden web` (the review web app) and `mailwarden user add|list|disable|enable|role`
+(its local accounts; each change is in the audit trail with the operator as its actor).
 
 Both find the record database as `held` and `release` do: the quarantine folder
 `--quarantine` or `[gateway] quarantine`, and `[gateway] database` (empty: SQLite in that
-folder). The session cookies are signed with `[web] secret_key_file`, else a key derived
-from the installation key (`[knowledge] key_file`) for this purpose alone. Exit 0 when
-done, 2 with one line otherwise.
+folder). The cookies are signed with `[web] secret_key_file`, else a key derived from the
+installation key (`[knowledge] key_file`) for this purpose alone; `secret_key_file` and
+`oidc_client_secret_file` are relative to the config file. Exit 0 when done, 2 with one
+line otherwise.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hmac
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -27,6 +29,7 @@ from mailwarden.cli_common import (
     load_config_or_exit,
     load_policy_or_exit,
     open_store,
+    operator,
     usage_error,
 )
 from mailwarden.cli_gateway import host_port
@@ -55,6 +58,24 @@ def session_key(config: Config, config_path: Path | None = None) -> bytes:
     except KeyFileError as exc:
         usage_error(str(exc))
     return hmac.new(key, SESSION_PURPOSE, hashlib.sha256).digest()
+
+
+def with_oidc_secret(config: Config, config_path: Path | None) -> Config:
+    """The config with `[web] oidc_client_secret_file` relative to the config file, once it
+    is known to be readable and not empty."""
+    secret = config.web.oidc_client_secret_file
+    if not config.web.oidc_issuer or secret is None:
+        return config
+    if not secret.is_absolute() and config_path is not None:
+        secret = config_path.parent / secret
+    try:
+        readable = bool(secret.read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError) as exc:
+        usage_error(f"[web] oidc_client_secret_file: cannot read {secret}: {exc}")
+    if not readable:
+        usage_error(f"[web] oidc_client_secret_file: {secret} is empty")
+    web = config.web.model_copy(update={"oidc_client_secret_file": secret})
+    return config.model_copy(update={"web": web})
 
 
 @click.command("web")
@@ -86,7 +107,7 @@ def web(
     from mailwarden.scan import Scanner
     from mailwarden.web import create_web_app
 
-    config = load_config_or_exit(config_path)
+    config = with_oidc_secret(load_config_or_exit(config_path), config_path)
     policy = load_policy_or_exit(policy_path)
     store = open_store(config, db_url, required=False, policy=policy)
     try:
@@ -124,7 +145,7 @@ def web(
 
 @click.group("user")
 def user_group() -> None:
-    """Add, list and disable the review web app's local accounts."""
+    """Add, list, disable, enable the review web app's local accounts, or change a role."""
 
 
 @user_group.command("add")
@@ -151,7 +172,7 @@ def user_add(
         password = sys.stdin.readline().rstrip("\r\n")
     users = _users(config_path, quarantine_dir)
     try:
-        user = users.add(login, display_name, Role(role), password)
+        user = users.add(login, display_name, Role(role), password, by=operator())
     except (AccountError, SQLAlchemyError) as exc:
         usage_error(str(exc).splitlines()[0])
     finally:
@@ -182,16 +203,56 @@ def user_list(config_path: Path | None, quarantine_dir: Path | None) -> None:
 @quarantine_option()
 def user_disable(login: str, config_path: Path | None, quarantine_dir: Path | None) -> None:
     """Disable an account: it can no longer log in, and its sessions end."""
+    _change(config_path, quarantine_dir, login, "disabled", lambda users: users.disable)
+
+
+@user_group.command("enable")
+@click.argument("login")
+@config_option()
+@quarantine_option()
+def user_enable(login: str, config_path: Path | None, quarantine_dir: Path | None) -> None:
+    """Let a disabled account log in again."""
+    _change(config_path, quarantine_dir, login, "enabled", lambda users: users.enable)
+
+
+@user_group.command("role")
+@click.argument("login")
+@click.argument("role", type=click.Choice(ROLES))
+@config_option()
+@quarantine_option()
+def user_role(login: str, role: str, config_path: Path | None, quarantine_dir: Path | None) -> None:
+    """Give an account another role (its sessions go on, in the new role)."""
+    from mailwarden.web import Role
+
     users = _users(config_path, quarantine_dir)
     try:
-        found = users.disable(login)
+        was = users.set_role(login, Role(role), by=operator())
+    except SQLAlchemyError as exc:
+        usage_error(str(exc).splitlines()[0])
+    finally:
+        users.engine.dispose()
+    if was is None:
+        usage_error(f"no account has the login {login!r}")
+    click.echo(f"{login.lower()}: {role} (was {was.value})")
+
+
+def _change(
+    config_path: Path | None,
+    quarantine_dir: Path | None,
+    login: str,
+    done: str,
+    how: Callable[[UserStore], Callable[..., bool]],
+) -> None:
+    users = _users(config_path, quarantine_dir)
+    try:
+        found = how(users)(login, by=operator())
     except SQLAlchemyError as exc:
         usage_error(str(exc).splitlines()[0])
     finally:
         users.engine.dispose()
     if not found:
         usage_error(f"no account has the login {login!r}")
-    click.echo(f"disabled {login.lower()}")
+    click.echo(f"{done} {login.lower()}")
 
 
 def _users(config_path: Path | None, quarantine_dir: Path | None) -> UserStore:

@@ -13,7 +13,14 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from mailwarden.extract.limits import ExtractionLimits
 from mailwarden.message.parse import ParseLimits
@@ -265,20 +272,52 @@ class AuditConfig(_Section):
 
 
 class WebConfig(_Section):
-    """`mailwarden web`, the review web app. Its accounts are kept in the record database
-    with the holds; its session cookies are signed with a key derived from the installation
-    key (`[knowledge] key_file`) unless `secret_key_file` names one of its own."""
+    """`mailwarden web`, the review web app. Its accounts and sessions are kept in the record
+    database with the holds; its cookies are signed with a key derived from the installation
+    key (`[knowledge] key_file`) unless `secret_key_file` names one of its own. With
+    `oidc_issuer` set, its login page also offers OpenID Connect (`web/oidc.py`)."""
 
     listen: str = "127.0.0.1:8490"
     """HOST:PORT to serve on (`--listen` overrides); put a TLS proxy in front."""
+    public_url: str = ""
+    """The app's address as browsers reach it ("https://review.example.org"); OIDC's
+    redirect URI is built from it rather than from a request's Host header."""
     session_minutes: PositiveInt = 480
     """How long a login lasts."""
     secure_cookies: bool = False
-    """Mark the session cookie Secure: set it when the app is reached over https."""
+    """Mark the cookies Secure: set it when the app is reached over https."""
     secret_key_file: Path | None = None
-    """A key of its own for the session cookies; unset derives one from the installation key."""
+    """A key of its own for the cookies (relative to the config file); unset derives one
+    from the installation key."""
     target_hours: PositiveInt = 4
     """How soon a held message should be decided; the queue shows each one's age against it."""
+    oidc_issuer: str = ""
+    """The OpenID Connect provider's issuer URL; empty: no OIDC login."""
+    oidc_client_id: str = ""
+    oidc_client_secret_file: Path | None = None
+    """The client secret, alone in a file (relative to the config file); unset: a public
+    client, which proves itself with PKCE alone."""
+    oidc_name: str = "single sign-on"
+    """The login button's words: "Log in with <oidc_name>"."""
+    oidc_scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+    oidc_roles_claim: str = "groups"
+    """The ID token claim listing the user's groups, read when `oidc_roles` is set."""
+    oidc_roles: dict[Literal["sender", "reviewer", "dpo", "admin"], str] = Field(
+        default_factory=dict
+    )
+    """Role → the claim value that grants it. Set: the provider decides roles, and accounts
+    are made or changed at login; empty: only existing local accounts log in by OIDC."""
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> WebConfig:
+        if self.oidc_issuer:
+            if not self.oidc_client_id:
+                raise ValueError("oidc_issuer needs oidc_client_id")
+            if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", self.public_url):
+                raise ValueError("oidc_issuer needs public_url, the app's http(s) address")
+            if "openid" not in self.oidc_scopes:
+                raise ValueError("oidc_scopes must include openid")
+        return self
 
 
 class Config(_Section):

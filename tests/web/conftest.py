@@ -120,7 +120,8 @@ def web(database_url: str, tmp_path: Path) -> Iterator[Web]:
     quarantine = Quarantine(tmp_path / "quarantine", database_url, relay="relay.test")
     users = UserStore(quarantine.store.engine)
     for login, role in ACCOUNTS.items():
-        users.add(login, login.split("@")[0].replace(".", " ").title(), role, PASSWORD)
+        name = login.split("@")[0].replace(".", " ").title()
+        users.add(login, name, role, PASSWORD, by="test setup")
     ann_hold = hold_ann(quarantine)
     bob_hold = quarantine.hold(
         BOB_MESSAGE,

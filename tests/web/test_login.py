@@ -37,7 +37,7 @@ def test_an_unknown_login_is_refused_the_same_way(web: Web) -> None:
 
 def test_a_disabled_account_cannot_log_in_and_its_session_ends(web: Web) -> None:
     client = web.login(ANN)
-    assert web.users.disable(ANN)
+    assert web.users.disable(ANN, by="admin")
     assert client.get("/queue").status_code == 303
     refused = post_form(web.client(), "/login", {"login": ANN, "password": PASSWORD})
     assert refused.status_code == 401

@@ -5,7 +5,8 @@ that guard the routes.
 (No `from __future__ import annotations` here: FastAPI reads the dependencies' annotations.)
 
 - `Web`: the context.
-- `Viewer`: a valid session of an enabled account, else a redirect to the login page.
+- `Viewer`: a live session (its row not ended or expired) of an enabled account, else a
+  redirect to the login page.
 - `Checked`: for every POST, the session's CSRF token in the form, else 403.
 - `PageError(status, message)`: a request refused with a plain-words page.
 """
@@ -18,6 +19,7 @@ from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from mailwarden.config import Config
 from mailwarden.gateway.links import LinkSigner
@@ -25,9 +27,11 @@ from mailwarden.gateway.quarantine import Quarantine
 from mailwarden.gateway.release import release, sent_recorder
 from mailwarden.record.audit import AuditTrail
 from mailwarden.record.holds import Hold, HoldNotFound
+from mailwarden.record.schema import CLIENT_LENGTH
 from mailwarden.record.sent import SentStore
 from mailwarden.scan import Scanner
 from mailwarden.web.accounts import User, UserStore
+from mailwarden.web.oidc import OidcLogin
 from mailwarden.web.security import SESSION_COOKIE, LoginLimiter, Session, Sessions
 
 
@@ -47,7 +51,8 @@ class LoginRequired(Exception):
 class WebContext:
     """The app's parts. `scanner` reads held and uploaded messages (findings, the sender's
     corrections); `links` checks the signed links in hold notices (None: no installation
-    key was given, so notice links are refused)."""
+    key was given, so notice links are refused); `oidc` is the OIDC login, made from
+    `[web] oidc_issuer` unless given (None: not configured)."""
 
     config: Config
     engine: Engine
@@ -60,6 +65,11 @@ class WebContext:
     templates: Environment
     scanner: Scanner
     links: LinkSigner | None
+    oidc: OidcLogin | None = None
+
+    def __post_init__(self) -> None:
+        if self.oidc is None and self.config.web.oidc_issuer:
+            object.__setattr__(self, "oidc", OidcLogin(self.config.web))
 
     @property
     def target(self) -> timedelta:
@@ -90,7 +100,12 @@ class WebContext:
         )
 
     def session_of(self, request: Request) -> Session | None:
-        return self.sessions.load(request.cookies.get(SESSION_COOKIE))
+        """The request's session (pre-login, or a live login), read once per request."""
+        if "mailwarden.session" not in request.scope:
+            cookie = request.cookies.get(SESSION_COOKIE)
+            request.scope["mailwarden.session"] = self.sessions.load(self.engine, cookie)
+        session: Session | None = request.scope["mailwarden.session"]
+        return session
 
     def visible_hold(self, user: User, hold_id: str) -> Hold:
         """The hold, if this user may see it; else 404 (the same as no such hold)."""
@@ -146,8 +161,13 @@ def viewer(request: Request, web: Web) -> tuple[User, Session]:
 Viewer = Annotated[tuple[User, Session], Depends(viewer)]
 
 
+def client_of(request: Request) -> str:
+    """The client's address (behind a proxy, as uvicorn took it from X-Forwarded-For)."""
+    return (request.client.host if request.client else "unknown")[:CLIENT_LENGTH]
+
+
 async def checked_form(request: Request, web: Web) -> None:
-    session = web.session_of(request)
+    session = await run_in_threadpool(web.session_of, request)
     form = await request.form()
     token = form.get("csrf")
     if session is None or not session.csrf_ok(token if isinstance(token, str) else None):
