@@ -17,7 +17,6 @@ from tests.web.conftest import ANN, Web, csrf_of, post_form
 from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.scan import Scanner
 
-
 AWARE = (datetime.now(UTC) - timedelta(hours=80)).replace(second=0, microsecond=0)
 """The DPO became aware 80 hours ago: the 72-hour clock has run out."""
 DEADLINE = AWARE + timedelta(hours=72)
