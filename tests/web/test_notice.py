@@ -39,6 +39,7 @@ from mailwarden.gateway.links import LinkSigner
 from mailwarden.gateway.quarantine import Quarantine
 from mailwarden.record.audit import Action, AuditEntry, AuditTrail
 from mailwarden.record.holds import HeldRecipient, Hold, RecipientState
+from mailwarden.record.sent import SentStore
 from mailwarden.rules.base import Verdict
 from mailwarden.web import create_web_app
 from postfix_instance import Sink, free_ports, serve_sink
@@ -208,6 +209,9 @@ def test_correcting_gmail_to_a_colleague_delivers_it_to_the_colleague(app: Notic
     assert corrected.details["verdict"] == "deliver"
     (released,) = app.trail(Action.RELEASE)
     assert released.details == {"recipients": [COLLEAGUE], "corrected_from": GMAIL}
+    (kept,) = SentStore(app.quarantine.store.engine).search()  # for a breach, as a release
+    assert [r.address for r in kept.recipients] == [COLLEAGUE]
+    assert "Ellie Marsh" in {f.text for f in kept.findings}
     assert f"{GMAIL}: returned to you – corrected to {COLLEAGUE}" in words(client.get(page).text)
 
 
@@ -335,3 +339,14 @@ def test_the_page_is_for_her_own_recipients_still_held(app: NoticeApp) -> None:
     assert f"{SCHOOL}: refused by a reviewer" in words(page)
     assert f'name="recipient" value="{SCHOOL}"' not in page
     assert f'name="recipient" value="{GMAIL}"' in page
+
+
+def test_an_app_without_the_installation_key_refuses_every_link(
+    app: NoticeApp, database_url: str
+) -> None:
+    keyless = create_web_app(Config(), database_url, app.quarantine, ("127.0.0.1", 9), SECRET)
+    with serve(keyless) as url, httpx.Client(base_url=url, timeout=60) as client:
+        page = client.get(link(app.ann_hold))
+    assert page.status_code == 404
+    assert "not a valid link" in page.text
+    assert app.trail(Action.VIEW) == []

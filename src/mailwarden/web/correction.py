@@ -93,7 +93,7 @@ def mail_address(text: str) -> str:
 def readdress(raw: bytes, old: str, new: str) -> bytes:
     """The message with the mailbox `old` in To and Cc replaced by the bare address `new`;
     every other byte as it was. `CorrectionError` (409) when a To or Cc naming `old` cannot
-    be read strictly, or names `new` already."""
+    be read strictly (a guess could send it anywhere)."""
     end = _header_end(raw)
     head, body = raw[:end], raw[end:]
     newline = b"\r\n" if b"\r\n" in head else b"\n"
@@ -149,18 +149,7 @@ def carry_out(web: WebContext, hold: Hold, old: str, new: str) -> Outcome:
     except QuarantineError as exc:
         log.error("correcting %s on %s: %s", old, hold.id, exc)
         raise CorrectionError(503, "The held message cannot be corrected now; try again.") from exc
-    details = {
-        "from": old,
-        "to": new,
-        "verdict": decided.verdict.value,
-        "rules": list(decided.rules),
-        "hold": new_hold,
-    }
-    web.trail.append(hold.sender, Action.CORRECT, hold.id, details)
-    if decided.verdict is Verdict.DELIVER:
-        released = {"recipients": [new], "corrected_from": old}
-        web.trail.append(hold.sender, Action.RELEASE, hold.id, released)
-        _keep(web, hold, corrected)
+    _record(web, hold, corrected, new_hold)
     return Outcome(new, decided.verdict, decided.explanations, new_hold)
 
 
@@ -174,8 +163,8 @@ def _act(web: WebContext, hold: Hold, corrected: Corrected) -> str:
             )
         except ReleaseError as exc:
             raise CorrectionError(502, f"The corrected message was not sent: {exc}.") from exc
-        if refused:
-            why = refused[corrected.new]
+        if refused:  # with one recipient, smtplib raises instead; never trust that alone
+            why = ", ".join(refused.values())
             raise CorrectionError(502, f"The next hop refused {corrected.new} ({why}).")
         return ""
     if decided.verdict is Verdict.REJECT:
@@ -187,14 +176,30 @@ def _act(web: WebContext, hold: Hold, corrected: Corrected) -> str:
     )
 
 
-def _keep(web: WebContext, hold: Hold, corrected: Corrected) -> None:
-    """What a breach would need of the delivered copy (`[gateway] keep_sent`), as a release
-    keeps it; the mail is out, so a failure is logged."""
-    if not web.config.gateway.keep_sent:
+def _record(web: WebContext, hold: Hold, corrected: Corrected, new_hold: str) -> None:
+    """The correction in the audit trail, and for a delivered copy its release and what a
+    breach would need of it (`[gateway] keep_sent`), as a release keeps them. The hold is
+    marked by then (and mail may be out), so a failure is logged, never raised."""
+    decided, old, new = corrected.disposition, corrected.old, corrected.new
+    details = {
+        "from": old,
+        "to": new,
+        "verdict": decided.verdict.value,
+        "rules": list(decided.rules),
+        "hold": new_hold,
+    }
+    try:
+        web.trail.append(hold.sender, Action.CORRECT, hold.id, details)
+        if decided.verdict is Verdict.DELIVER:
+            released = {"recipients": [new], "corrected_from": old}
+            web.trail.append(hold.sender, Action.RELEASE, hold.id, released)
+    except Exception:
+        log.exception("corrected %s on %s, but the audit trail could not record it", old, hold.id)
+    if decided.verdict is not Verdict.DELIVER or not web.config.gateway.keep_sent:
         return
     try:
         SentStore(web.engine).keep(
-            corrected.report, corrected.raw, hold.sender, [corrected.new], web.quarantine.relay
+            corrected.report, corrected.raw, hold.sender, [new], web.quarantine.relay
         )
     except Exception:
         log.exception("corrected %s, but what it carried could not be kept", hold.id)
