@@ -22,12 +22,15 @@ Makefile installs both and these tests must run.
 from __future__ import annotations
 
 import os
+import secrets
 import smtplib
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from email import message_from_bytes
+from email.policy import default
 from pathlib import Path
 
 import pytest
@@ -71,6 +74,8 @@ PASSWORD = "correct horse battery staple"
 DOMAIN = "example.police.uk"
 ANN = f"ann.smith@{DOMAIN}"
 BOB = f"bob.jones@{DOMAIN}"
+SCHOOL = "safeguarding@greenfield.sch.uk"
+GMAIL = "r.patel@gmail.com"
 ACCOUNTS = {
     "reviewer": ("Rita Reviewer", Role.REVIEWER),
     "dpo": ("Dana Officer", Role.DPO),
@@ -114,6 +119,33 @@ class Stack:
                 return found[0]
             time.sleep(0.2)
         raise AssertionError(f"{subject!r} was not held{self.diagnosis()}")
+
+    def arrived(self, marker: bytes, seconds: float) -> list[str]:
+        """Every recipient the sender's message with `marker` reached, waiting up to
+        `seconds` for the first (notices and bounces are not the sender's message)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            found = sorted(
+                r for m in self.sink.originals() if marker in m.content for r in m.rcpt_tos
+            )
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)
+
+    def notice(self, subject: str, sender: str = ANN, seconds: float = 30.0) -> str:
+        """The text of the hold notice the gateway mailed `sender` about `subject`."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for received in list(self.sink.messages):
+                if not received.automatic or received.rcpt_tos != [sender]:
+                    continue
+                message = message_from_bytes(received.content, policy=default)
+                body = message.get_body(("plain",))
+                text = str(body.get_content()) if body is not None else ""
+                if subject in text or subject in str(message["Subject"]):
+                    return text
+            time.sleep(0.2)
+        raise AssertionError(f"no notice about {subject!r} reached {sender}{self.diagnosis()}")
 
     def diagnosis(self) -> str:
         """What to print when an assertion fails: the queue and both logs' ends."""
@@ -230,6 +262,26 @@ def shoot(request: pytest.FixtureRequest, stack: Stack) -> Shoot:
         return path
 
     return take
+
+
+def case_report(subject: str, recipients: list[str], marked: bool = True) -> bytes:
+    """Ann's report naming a child, her mother and their address; `marked`
+    OFFICIAL-SENSITIVE (held for a reviewer), else only personal data to outside
+    addresses (held for the sender to confirm)."""
+    marking = "OFFICIAL-SENSITIVE\r\n\r\n" if marked else ""
+    return (
+        f"From: Ann Smith <{ANN}>\r\nTo: {', '.join(recipients)}\r\nSubject: {subject}\r\n"
+        f"Message-ID: <{secrets.token_hex(8)}@{DOMAIN}>\r\n"
+        "Date: Mon, 24 Nov 2026 10:00:00 +0000\r\n\r\n"
+        f"{marking}Dear colleague,\r\n\r\n"
+        "Jane Marsh, of 12 Mill Lane, Leeds LS6 2AB, is the mother of Ellie Marsh\r\n"
+        "(aged 9, NHS 485 777 3457), who was named by two pupils.\r\n\r\nAnn Smith\r\n"
+    ).encode()
+
+
+def unique(subject: str) -> str:
+    """The subject with a tag, so the tests sharing a stack each find their own message."""
+    return f"{subject} [{secrets.token_hex(3)}]"
 
 
 def log_in(page: Page, login: str, password: str = PASSWORD) -> None:

@@ -1,13 +1,12 @@
 """A reviewer's day in Chromium: a message held by the gateway behind Postfix is opened
-from the queue, released to one recipient and rejected for the other, and arrives only
-where it was released. Then what the app refuses: a form without its CSRF token, and a
-sender opening another sender's held message.
+from the queue, its findings marked in its text, released to one recipient and rejected
+for the other, and arrives only where it was released. Then what the app refuses: a form
+without its CSRF token, and a sender opening another sender's held message.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
 import time
 
 from playwright.sync_api import Page, expect
@@ -16,37 +15,7 @@ from mailwarden.gateway.quarantine import HeldRecipient, Quarantine
 from mailwarden.record.holds import RecipientState
 from mailwarden.rules.base import Verdict
 
-from .conftest import ANN, BOB, Shoot, Stack, log_in
-
-SCHOOL = "safeguarding@greenfield.sch.uk"
-GMAIL = "r.patel@gmail.com"
-
-
-def case_report(subject: str, recipients: list[str]) -> bytes:
-    """Ann's marked report naming a child, her mother and their address."""
-    return (
-        f"From: Ann Smith <{ANN}>\r\nTo: {', '.join(recipients)}\r\nSubject: {subject}\r\n"
-        f"Message-ID: <{secrets.token_hex(8)}@example.police.uk>\r\n"
-        "Date: Mon, 24 Nov 2026 10:00:00 +0000\r\n\r\n"
-        "OFFICIAL-SENSITIVE\r\n\r\nDear colleague,\r\n\r\n"
-        "Ellie Marsh (aged 9, NHS 485 777 3457) was named by two pupils. Her mother,\r\n"
-        "Jane Marsh, lives at 12 Mill Lane, Leeds LS6 2AB.\r\n\r\nAnn Smith\r\n"
-    ).encode()
-
-
-def unique(subject: str) -> str:
-    """The subject with a tag, so tests sharing a stack each find their own hold."""
-    return f"{subject} [{secrets.token_hex(3)}]"
-
-
-def arrived(stack: Stack, marker: bytes, seconds: float) -> list[str]:
-    """Every recipient the sender's message with `marker` reached, within `seconds`."""
-    deadline = time.monotonic() + seconds
-    while True:
-        found = sorted(r for m in stack.sink.originals() if marker in m.content for r in m.rcpt_tos)
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+from .conftest import ANN, BOB, GMAIL, SCHOOL, Shoot, Stack, case_report, log_in, unique
 
 
 def test_reviewer_releases_to_one_recipient_and_rejects_the_other(
@@ -60,7 +29,7 @@ def test_reviewer_releases_to_one_recipient_and_rejects_the_other(
         (SCHOOL, Verdict.HOLD),
         (GMAIL, Verdict.HOLD),
     }
-    assert not arrived(stack, subject.encode(), 0), "held mail went out before any decision"
+    assert not stack.arrived(subject.encode(), 0), "held mail went out before any decision"
 
     page.goto("/login")
     shoot(page, "login")
@@ -73,7 +42,13 @@ def test_reviewer_releases_to_one_recipient_and_rejects_the_other(
 
     row.get_by_role("link", name=subject).click()
     expect(page.get_by_role("heading", name=subject)).to_be_visible()
-    expect(page.locator("pre")).to_contain_text("Ellie Marsh (aged 9, NHS 485 777 3457)")
+    findings = page.get_by_role("region", name="What was found")
+    expect(findings).to_contain_text("Ellie Marsh")
+    expect(findings).to_contain_text("485 777 3457")
+    text = page.get_by_role("region", name="The message's text")
+    for found in ("Ellie Marsh", "Jane Marsh", "485 777 3457", "LS6 2AB"):
+        expect(text.locator("mark").filter(has_text=found).first).to_be_visible()
+    expect(text.locator("mark").filter(has_text="Dear colleague")).to_have_count(0)
     shoot(page, "held")
 
     page.get_by_label(SCHOOL).check()
@@ -89,9 +64,9 @@ def test_reviewer_releases_to_one_recipient_and_rejects_the_other(
     expect(page.get_by_role("button", name="Release to the chosen recipients")).to_have_count(0)
     shoot(page, "decided")
 
-    assert arrived(stack, subject.encode(), 30) == [SCHOOL], stack.diagnosis()
+    assert stack.arrived(subject.encode(), 30) == [SCHOOL], stack.diagnosis()
     time.sleep(1)  # a copy for the rejected recipient would have come by now
-    assert arrived(stack, subject.encode(), 0) == [SCHOOL], stack.diagnosis()
+    assert stack.arrived(subject.encode(), 0) == [SCHOOL], stack.diagnosis()
     states = {r.address: r.state for r in stack.quarantine.get(hold.id).recipients}
     assert states == {SCHOOL: RecipientState.RELEASED, GMAIL: RecipientState.REJECTED}
 
@@ -123,7 +98,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(
     expect(page.get_by_role("alert")).to_contain_text("did not come from this site")
     shoot(page, "refused")
     assert [r.state for r in stack.quarantine.get(hold_id).recipients] == [RecipientState.HELD]
-    assert not arrived(stack, subject.encode(), 0)
+    assert not stack.arrived(subject.encode(), 0)
 
 
 def test_a_form_with_a_forged_csrf_token_is_refused(stack: Stack, page: Page) -> None:
