@@ -27,11 +27,11 @@ PART_LIMIT = 100_000
 """Characters of one part's text shown; its findings past the cut are still listed."""
 HTML_LIMIT = 2_000_000
 """Characters of an HTML body rendered formatted; a longer one is shown as text only."""
+LIST_LIMIT = 1_000
+"""Findings listed; the rest are counted (a spreadsheet of pupils may name thousands)."""
 _CONTROLS = {c: "\ufffd" for c in [*range(0x20), 0x7F] if chr(c) not in "\t\n\r"}
 """Control characters (a binary part read as text) shown as U+FFFD, one for one, so the
 marks' offsets still hold."""
-LIST_LIMIT = 1_000
-"""Findings listed; the rest are counted (a spreadsheet of pupils may name thousands)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class Mark:
 
 
 class Piece(NamedTuple):
-    """A run of a part's text: inside `mark` (the innermost, where marks overlap) or not;
+    """A run of a part's text: inside `mark` (the latest begun, where marks overlap) or not;
     `first` when the run begins its mark (it carries the anchor and the spoken label)."""
 
     text: str
