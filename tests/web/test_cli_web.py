@@ -1,6 +1,6 @@
-"""`mailwarden user add|list|disable` and `mailwarden web`: an administrator adds a
-reviewer with a piped password, the reviewer logs in to the served app, and once disabled
-cannot."""
+"""`mailwarden user add|list|disable|enable|role` and `mailwarden web`: an administrator
+adds a reviewer with a piped password, the reviewer logs in to the served app, and once
+disabled cannot; every change is in the audit trail with the operator as its actor."""
 
 from __future__ import annotations
 
@@ -10,10 +10,18 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 from tests.web.conftest import csrf_of, free_ports
 
 from mailwarden.cli import main
+from mailwarden.cli_common import operator
+from mailwarden.record import open_record_database
+from mailwarden.record.audit import Action, AuditTrail
+from mailwarden.record.location import SQLITE_NAME
+from mailwarden.record.schema import WebSessionRow
+from mailwarden.web.security import Sessions
 
 
 def write_config(tmp_path: Path, port: int) -> Path:
@@ -59,6 +67,40 @@ def test_an_administrator_adds_lists_and_disables_accounts(tmp_path: Path) -> No
     assert run("user", "list", "--config", config)[1].endswith(
         "reviewer\treviewer\treviewer\tdisabled\n"
     )
+
+
+def test_every_account_change_is_in_the_audit_trail_and_disabling_ends_sessions(
+    tmp_path: Path,
+) -> None:
+    config = str(write_config(tmp_path, 0))
+    assert run("user", "add", "ann", "--role", "sender", "--config", config, stdin="pw\n")[0] == 0
+    engine = open_record_database(f"sqlite:///{tmp_path / 'quarantine' / SQLITE_NAME}")
+    sessions = Sessions(b"key", 480)
+    for client in ("192.0.2.10", "192.0.2.11"):
+        sessions.begin(engine, "ann", "password", client)
+    assert run("user", "role", "ANN", "reviewer", "--config", config) == (
+        0,
+        "ann: reviewer (was sender)\n",
+    )
+    assert run("user", "disable", "ann", "--config", config) == (0, "disabled ann\n")
+    with engine.connect() as conn:
+        ended = conn.execute(select(WebSessionRow.ended_at)).scalars().all()
+    assert len(ended) == 2 and None not in ended
+    assert run("user", "enable", "ann", "--config", config) == (0, "enabled ann\n")
+    assert run("user", "list", "--config", config)[1] == "ann\treviewer\tann\n"
+    changes = [
+        (e.actor, e.subject, e.details) for e in AuditTrail(engine).entries(action=Action.ACCOUNT)
+    ]
+    engine.dispose()
+    assert changes == [
+        (operator(), "ann", {"change": "add", "role": "sender", "password": True}),
+        (operator(), "ann", {"change": "role", "role": "reviewer", "was": "sender"}),
+        (operator(), "ann", {"change": "disable", "sessions_ended": 2}),
+        (operator(), "ann", {"change": "enable"}),
+    ]
+    assert run("user", "enable", "nobody", "--config", config)[0] == 2
+    assert run("user", "role", "nobody", "dpo", "--config", config)[0] == 2
+    assert run("user", "role", "ann", "root", "--config", config)[0] == 2
 
 
 def test_a_taken_login_an_empty_password_and_an_unknown_login_are_refused(tmp_path: Path) -> None:
@@ -121,3 +163,34 @@ def test_the_session_key_is_derived_from_the_installation_key_unless_one_is_give
     own = session_key(load_config(path), path)
     assert (tmp_path / "web.key").exists()
     assert own != derived
+
+
+def test_the_oidc_client_secret_file_is_read_relative_to_the_config_file(tmp_path: Path) -> None:
+    from mailwarden.cli_web import with_oidc_secret
+    from mailwarden.config import load_config
+
+    path = write_config(tmp_path, 0)
+    path.write_text(
+        path.read_text()
+        + 'public_url = "https://review.example.police.uk"\n'
+        + 'oidc_issuer = "https://login.example.police.uk/realms/staff"\n'
+        + 'oidc_client_id = "mailwarden-review"\noidc_client_secret_file = "oidc.secret"\n'
+    )
+    with pytest.raises(SystemExit) as missing:
+        with_oidc_secret(load_config(path), path)
+    assert missing.value.code == 2
+    (tmp_path / "oidc.secret").write_text("s3cret\n")
+    config = with_oidc_secret(load_config(path), path)
+    assert config.web.oidc_client_secret_file == tmp_path / "oidc.secret"
+
+
+def test_oidc_without_a_public_url_or_client_id_is_a_config_error(tmp_path: Path) -> None:
+    from mailwarden.config import ConfigError, config_from_dict
+
+    issuer = "https://login.example.police.uk"
+    with pytest.raises(ConfigError, match="public_url"):
+        config_from_dict({"web": {"oidc_issuer": issuer, "oidc_client_id": "mw"}})
+    with pytest.raises(ConfigError, match="oidc_client_id"):
+        config_from_dict({"web": {"oidc_issuer": issuer, "public_url": "https://mw.example"}})
+    with pytest.raises(ConfigError, match="oidc_roles"):
+        config_from_dict({"web": {"oidc_roles": {"root": "admins"}}})
