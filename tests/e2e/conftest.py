@@ -183,7 +183,7 @@ def stack(
         stack.callback(quarantine.close)
         users = UserStore(quarantine.store.engine)
         for login, (name, role) in ACCOUNTS.items():
-            users.add(login, name, role, PASSWORD)
+            users.add(login, name, role, PASSWORD, by="test setup")
         app = create_web_app(
             police_config,
             record_url,

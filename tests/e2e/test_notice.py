@@ -6,6 +6,8 @@ arrives through Postfix at both recipients.
 from __future__ import annotations
 
 import re
+from email import message_from_bytes
+from email.policy import default
 
 from playwright.sync_api import Page, expect
 
@@ -58,3 +60,27 @@ def test_a_forged_notice_link_opens_nothing(stack: Stack, page: Page) -> None:
     assert response is not None and response.status == 404
     expect(page.get_by_role("alert")).to_contain_text("This is not a valid link.")
     expect(page.get_by_text(subject)).to_have_count(0)
+
+
+def test_a_sender_corrects_a_wrong_recipient_and_only_the_right_one_gets_it(
+    stack: Stack, page: Page, shoot: Shoot
+) -> None:
+    colleague = "rita.patel@example.police.uk"
+    subject = unique("Ellie Marsh - referral")
+    stack.send(case_report(subject, [GMAIL], marked=False), [GMAIL])
+    stack.held(subject)
+    page.goto(re.findall(rf"{re.escape(stack.url)}/notice/\S+", stack.notice(subject))[0])
+
+    page.get_by_label("Wrong address? Send it instead to").fill(colleague)
+    page.get_by_role("button", name="Correct the recipient").click()
+
+    expect(page.get_by_role("status")).to_have_text(
+        f"Your message was sent to {colleague} instead of {GMAIL}."
+    )
+    shoot(page, "corrected")
+    assert stack.arrived(subject.encode(), 30) == [colleague], stack.diagnosis()
+    delivered = next(m for m in stack.sink.originals() if subject.encode() in m.content)
+    message = message_from_bytes(delivered.content, policy=default)
+    assert [str(a.addr_spec) for a in message["To"].addresses] == [colleague]
+    shown = [f"{k}: {v}" for k, v in message.items() if k.lower() != "received"]
+    assert not [line for line in shown if GMAIL in line]
