@@ -64,3 +64,8 @@ def test_a_forged_session_cookie_is_not_a_login(web: Web) -> None:
     client = web.client()
     client.cookies.set(SESSION_COOKIE, "eyJsb2dpbiI6ImFkbWluIn0.forged.signature")
     assert client.get("/queue").status_code == 303
+
+
+def test_a_login_longer_than_any_account_is_refused_like_any_wrong_one(web: Web) -> None:
+    response = post_form(web.client(), "/login", {"login": "a" * 300, "password": "x"})
+    assert response.status_code == 401

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from mailwarden.record.audit import Action
+from mailwarden.record.schema import LOGIN_LENGTH
 from mailwarden.web.accounts import User
 from mailwarden.web.context import Checked, PageError, Viewer, Web, WebContext, client_of
 from mailwarden.web.oidc import (
@@ -50,7 +51,7 @@ def login(
     login: Annotated[str, Form()],
     password: Annotated[str, Form()],
 ) -> Response:
-    name, client = login.strip().lower(), client_of(request)
+    name, client = login.strip().lower()[:LOGIN_LENGTH], client_of(request)
     session = web.session_of(request) or Session.new()
     if web.limiter.blocked(web.engine, name, client):
         log.warning("login refused: too many failed logins for %r from %s", name, client)

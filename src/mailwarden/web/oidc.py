@@ -49,6 +49,7 @@ from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
 from mailwarden.config import WebConfig
+from mailwarden.record.schema import LOGIN_LENGTH
 from mailwarden.web.accounts import RANK, AccountError, Role, User, UserStore
 
 CALLBACK = "/login/oidc/callback"
@@ -263,7 +264,7 @@ class OidcLogin:
 def admit(login: OidcLogin, identity: Identity, users: UserStore) -> User:
     """The account this identity logs in to, made or given its role when the provider's
     groups decide roles; `OidcRefused` in plain words otherwise."""
-    email = identity.email
+    email = identity.email[: LOGIN_LENGTH + 1]  # longer cannot be a login, nor filled the trail
     if not email:
         raise OidcRefused(
             "The identity provider did not say your email address, which names your account.",
@@ -298,10 +299,10 @@ def admit(login: OidcLogin, identity: Identity, users: UserStore) -> User:
     if user is None:
         try:
             return users.add(email, identity.name, role, None, by=ACTOR)
-        except AccountError:  # made by a login at the same moment
+        except AccountError as exc:  # made by a login at the same moment, or no usable login
             user = users.get(email)
             if user is None:
-                raise
+                raise OidcRefused(f"No account can be made: {exc}.", "bad_login") from exc
     if user.role != role:
         users.set_role(email, role, by=ACTOR)
         user = User(user.login, user.display_name, role, user.disabled)
