@@ -9,7 +9,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from mailwarden.detect.finding import Finding
+from mailwarden.detect.finding import Finding, FindingType
 from mailwarden.extract.base import ExtractionProblem, Segment
 from mailwarden.knowledge.features import MessageFeatures
 from mailwarden.message.model import Message, ParseProblem
@@ -74,7 +74,7 @@ class ScanReport:
             "subject": message.subject,
             "from": message.sender.address if message.sender else "",
             "size": message.size,
-            "findings": [_finding_json(f) for f in self.findings],
+            "findings": [finding_json(f) for f in self.findings],
             "recipients": [
                 {
                     "address": d.recipient.mailbox.address or d.recipient.mailbox.raw,
@@ -156,7 +156,8 @@ def _by_location(findings: list[Finding]) -> dict[str, list[Finding]]:
     return grouped
 
 
-def _finding_json(finding: Finding) -> dict[str, Any]:
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """A finding as `scan --json` prints it (and as a hold keeps it)."""
     data: dict[str, Any] = {
         "type": finding.type.value,
         "text": finding.text,
@@ -171,3 +172,20 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
     data["span"] = [finding.start, finding.end]
     data["recognizer"] = finding.recognizer
     return data
+
+
+def finding_from_json(data: dict[str, Any]) -> Finding:
+    """The finding `finding_json` wrote; `ValueError` or `KeyError` if it is not one."""
+    start, end = data.get("span", (0, 0))
+    return Finding(
+        type=FindingType(data["type"]),
+        text=str(data["text"]),
+        location=str(data["location"]),
+        score=float(data.get("score", 0.0)),
+        explanation=str(data.get("explanation", "")),
+        recognizer=str(data.get("recognizer", "")),
+        position=str(data.get("position", "")),
+        start=int(start),
+        end=int(end),
+        category=str(data.get("category", "")),
+    )

@@ -90,6 +90,43 @@ class Scanner:
             return self._report(source, message, [], [problem], started)
         return self.scan_message(parse_message(raw, limits.parsing()), source, started)
 
+    def read_bytes(self, raw: bytes, source: str = "") -> ScanReport:
+        """Parse and extract only: the message, its text segments and the parts that could
+        not be read, with no findings and no decisions. For showing a message whose
+        findings are known already (a hold keeps the gateway's), at a small part of a
+        scan's cost. Never raises for bad input."""
+        started = time.monotonic()
+        limits = self.config.limits
+        extraction = ExtractionResult()
+        message = Message(size=len(raw))
+        try:
+            if len(raw) > limits.max_message_bytes:
+                message = parse_message(_header_block(raw), limits.parsing())
+                detail = f"message of {len(raw):,} bytes is over the limit"
+                extraction.problems.append(ExtractionProblem("message", "limit", detail, "size"))
+            else:
+                message = parse_message(raw, limits.parsing())
+                budget = Budget(limits.extraction(), started=started)
+                with hard_deadline(budget.deadline + HARD_STOP_GRACE_SECONDS):
+                    extract_message(message, budget=budget, into=extraction)
+        except HardStop:
+            detail = f"time limit of {limits.seconds_per_message:g}s reached; reading stopped"
+            extraction.problems.append(ExtractionProblem("message", "limit", detail, "time"))
+        except Exception as exc:  # a bug must not cost the reviewer the page
+            detail = f"internal error: {exc!r}"
+            extraction.problems.append(ExtractionProblem("message", "internal", detail))
+        message.size = len(raw)
+        return ScanReport(
+            source=source,
+            message=message,
+            findings=[],
+            decisions=[],
+            problems=extraction.problems,
+            warnings=list(message.problems),
+            seconds=time.monotonic() - started,
+            segments=extraction.segments,
+        )
+
     def scan_unreadable(
         self, source: str, size: int, detail: str, kind: str = "corrupt"
     ) -> ScanReport:

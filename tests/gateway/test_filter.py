@@ -106,6 +106,9 @@ def test_marked_message_to_external_is_held_not_delivered(
     assert (hold.subject, hold.message_id) == ("Notes", "<1@example.police.uk>")
     assert quarantine.message(hold.id) == MARKED
     assert not received.messages
+    kept = quarantine.findings(hold.id)
+    assert kept is not None
+    assert [(f.type.value, f.text) for f in kept] == [("PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")]
 
 
 def test_colleague_is_not_delayed_by_held_external(

@@ -285,7 +285,12 @@ class FilterHandler:
             held = [HeldRecipient(d.address, d.verdict, d.explanations) for d in todo.hold]
             try:
                 hold_id = self.quarantine.hold(
-                    raw, sender, held, report.message.subject, report.message.message_id
+                    raw,
+                    sender,
+                    held,
+                    report.message.subject,
+                    report.message.message_id,
+                    report.findings,
                 )
             except QuarantineError as exc:
                 log.error("%s", exc)

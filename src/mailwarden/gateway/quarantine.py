@@ -37,6 +37,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from mailwarden.detect.finding import Finding
 from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.record.database import RecordError, first_line, open_record_database, safe_url
 from mailwarden.record.holds import HeldRecipient, Hold, HoldNotFound, HoldStore, RecipientState
@@ -89,8 +90,10 @@ class Quarantine:
         recipients: Sequence[HeldRecipient],
         subject: str = "",
         message_id: str = "",
+        findings: Sequence[Finding] | None = None,
     ) -> str:
-        """Store one message for these recipients; its ID once file and row are durable."""
+        """Store one message for these recipients, with what the scan found in it; its ID
+        once file and row are durable."""
         if not recipients:
             raise ValueError("a hold needs at least one recipient")
         now = datetime.now(UTC)
@@ -115,13 +118,20 @@ class Quarantine:
                 f"could not store a held message in {self.folder}: {exc.strerror or exc}"
             ) from exc
         try:
-            self.store.add(record)
+            self.store.add(record, findings)
         except SQLAlchemyError as exc:
             self._remove(record.path)
             raise QuarantineError(
                 f"could not record a held message in {safe_url(self.url)}: {first_line(exc)}"
             ) from exc
         return hold_id
+
+    def findings(self, hold_id: str) -> list[Finding] | None:
+        """What the scan found in the held message when it was held (None: not kept)."""
+        try:
+            return self.store.findings(hold_id)
+        except SQLAlchemyError as exc:
+            raise self._failed("read", exc) from exc
 
     def get(self, hold_id: str) -> Hold:
         """The hold's record; `HoldNotFound` if there is none."""

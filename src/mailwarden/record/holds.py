@@ -17,12 +17,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, and_, delete, func, insert, select, update
 
-from mailwarden.record.schema import HoldRecipientRow, HoldRow
+from mailwarden.detect.finding import Finding
+from mailwarden.record.schema import HoldFindingsRow, HoldRecipientRow, HoldRow
+from mailwarden.report import finding_from_json, finding_json
 from mailwarden.rules.base import Verdict
 
 HOLDS = HoldRow.__table__
 RECIPIENTS = HoldRecipientRow.__table__
 HELD_VERDICTS = (Verdict.CONFIRM, Verdict.HOLD)
+FINDINGS_KEPT = 5_000
+"""Findings kept with a hold: a spreadsheet of pupils may name tens of thousands."""
 _IN_CHUNK = 500
 """IDs per IN (...) list: well under every database's limit on bound parameters."""
 
@@ -118,8 +122,9 @@ class HoldStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def add(self, hold: Hold) -> None:
-        """Record a new hold and its recipients in one transaction."""
+    def add(self, hold: Hold, findings: Sequence[Finding] | None = None) -> None:
+        """Record a new hold, its recipients and (when given) what the scan found in it, in
+        one transaction; at most `FINDINGS_KEPT` findings are kept."""
         if not hold.recipients:
             raise ValueError(f"hold {hold.id} has no recipients")
         addresses = [r.address.lower() for r in hold.recipients]
@@ -160,6 +165,23 @@ class HoldStore:
                     for position, r in enumerate(hold.recipients)
                 ],
             )
+            if findings is not None:
+                kept = [finding_json(f) for f in findings[:FINDINGS_KEPT]]
+                conn.execute(insert(HoldFindingsRow).values(hold_id=hold.id, findings=kept))
+
+    def findings(self, hold_id: str) -> builtins.list[Finding] | None:
+        """What the gateway found in this held message; None when nothing was kept (a hold
+        from before findings were kept, or one added without them)."""
+        with self.engine.connect() as conn:
+            kept = conn.execute(
+                select(HoldFindingsRow.findings).where(HoldFindingsRow.hold_id == hold_id)
+            ).scalar_one_or_none()
+        if kept is None:
+            return None
+        try:
+            return [finding_from_json(f) for f in kept]
+        except (KeyError, TypeError, ValueError):
+            return None  # not ours to trust: the caller scans the message again
 
     def get(self, hold_id: str) -> Hold:
         """The hold with this ID; `HoldNotFound` if there is none."""
@@ -221,6 +243,7 @@ class HoldStore:
             for start in range(0, len(ids), _IN_CHUNK):
                 chunk = ids[start : start + _IN_CHUNK]
                 conn.execute(delete(HoldRecipientRow).where(HoldRecipientRow.hold_id.in_(chunk)))
+                conn.execute(delete(HoldFindingsRow).where(HoldFindingsRow.hold_id.in_(chunk)))
                 conn.execute(delete(HoldRow).where(HoldRow.id.in_(chunk)))
         return gone
 

@@ -90,6 +90,19 @@ class HoldRecipientRow(Base):
     )
 
 
+class HoldFindingsRow(Base):
+    """What the gateway found in a held message, as `scan --json` writes findings: the
+    review page marks them without scanning the message again (migration 0008). Apart from
+    `holds` so that a queue page never reads them."""
+
+    __tablename__ = "hold_findings"
+
+    hold_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("holds.id", ondelete="CASCADE"), primary_key=True
+    )
+    findings: Mapped[list[Any]] = mapped_column(JSON)
+
+
 metadata = Base.metadata
 
 

@@ -172,7 +172,12 @@ def _act(web: WebContext, hold: Hold, corrected: Corrected) -> str:
     message = corrected.report.message
     held = HeldRecipient(corrected.new, decided.verdict, decided.explanations)
     return web.quarantine.hold(
-        corrected.raw, hold.sender, [held], message.subject, message.message_id
+        corrected.raw,
+        hold.sender,
+        [held],
+        message.subject,
+        message.message_id,
+        corrected.report.findings,
     )
 
 

@@ -33,7 +33,7 @@ from mailwarden.rules.base import Verdict
 from mailwarden.web.context import Checked, PageError, Web, WebContext
 from mailwarden.web.correction import CorrectionError, carry_out, mail_address
 from mailwarden.web.security import Session
-from mailwarden.web.viewcache import cached_view
+from mailwarden.web.viewcache import hold_view
 
 router = APIRouter()
 
@@ -153,7 +153,7 @@ def _page(
     correct_error: tuple[str, str] = ("", ""),
 ) -> HTMLResponse:
     try:
-        view = cached_view(web.scanner, hold.digest, lambda: web.quarantine.message(hold.id))
+        view = hold_view(web.scanner, web.quarantine, hold)
     except QuarantineError as exc:
         raise PageError(503, "The held message cannot be read now; try again.") from exc
     still = hold.still_held()

@@ -19,7 +19,7 @@ from mailwarden.record.holds import RecipientState
 from mailwarden.web.accounts import User
 from mailwarden.web.context import Checked, PageError, Viewer, Web, WebContext, require_reviewer
 from mailwarden.web.queue import PAGE_SIZE, QueueFilter, queue_page
-from mailwarden.web.viewcache import cached_view
+from mailwarden.web.viewcache import hold_view
 
 router = APIRouter()
 STATES = {
@@ -67,7 +67,7 @@ def held(who: Viewer, web: Web, hold_id: str) -> HTMLResponse:
     user, session = who
     hold = web.visible_hold(user, hold_id)
     try:
-        view = cached_view(web.scanner, hold.digest, lambda: web.quarantine.message(hold_id))
+        view = hold_view(web.scanner, web.quarantine, hold)
     except QuarantineError as exc:
         raise PageError(503, "The held message cannot be read now; try again.") from exc
     web.trail.append(user.login, Action.VIEW, hold_id, {"role": user.role.value})

@@ -1,12 +1,13 @@
 """The message views the review pages have built, kept so that a held message (a 5 MB
-attachment, say) is scanned once, not on every view.
+attachment, say) is read once, not on every view.
 
-`cached_view(scanner, digest, load)` is what a route calls: the view of the message whose
-SHA-256 is `digest` (`Hold.digest`), built by `message_view` from `load()` only when it
-is not kept. Each scanner (one per app) has its own `ViewCache`: least recently used out
-first once its views hold more than `MAX_CHARS` characters; thread-safe (routes run in a
-thread pool); a view is built once however many reviewers open it at the same moment
-(the others wait for it).
+`hold_view(scanner, quarantine, hold)` is what a route calls: the view of a held message,
+marked with the findings the gateway kept with the hold (read again, not scanned: a
+fraction of the cost); `cached_view(scanner, digest, load)` scans bytes of its own. Both
+build only when the view of that SHA-256 (`Hold.digest`) is not kept. Each scanner (one
+per app) has its own `ViewCache`: least recently used out first once its views hold more
+than `MAX_CHARS` characters; thread-safe (routes run in a thread pool); a view is built
+once however many reviewers open it at the same moment (the others wait for it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from weakref import WeakKeyDictionary
 
+from mailwarden.gateway.quarantine import Quarantine
+from mailwarden.record.holds import Hold
 from mailwarden.scan import Scanner
 from mailwarden.web.findings import MessageView, message_view
 
@@ -91,3 +94,12 @@ def cached_view(scanner: Scanner, digest: str, load: Callable[[], bytes]) -> Mes
     """The view of the message with this digest; `load` gives its bytes, called only when
     the view is not kept. Errors from `load` pass to the caller."""
     return views_of(scanner).view(digest, lambda: message_view(scanner, load()))
+
+
+def hold_view(scanner: Scanner, quarantine: Quarantine, hold: Hold) -> MessageView:
+    """The view of a held message with the findings it was held for (scanned anew only for
+    a hold that kept none). Raises `QuarantineError` when it cannot be read."""
+    return views_of(scanner).view(
+        hold.digest,
+        lambda: message_view(scanner, quarantine.message(hold.id), quarantine.findings(hold.id)),
+    )
