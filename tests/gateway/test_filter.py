@@ -447,5 +447,5 @@ def test_a_verdict_that_cannot_be_recorded_is_not_sent(
 
     reply = deliver(handler, CLEAN, ["bob.jones@example.police.uk"])
 
-    assert reply.startswith("451 4.3.0") and "audit trail" in reply
+    assert reply.startswith("451 4.3.0") and "record could not be written" in reply
     assert not sink[0].messages

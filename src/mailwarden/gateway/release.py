@@ -64,7 +64,7 @@ def release(
         raise ReleaseError(f"no held message has the ID {hold_id!r}") from exc
     except QuarantineError as exc:
         raise ReleaseError(f"nothing was released: {exc}") from exc
-    refused = _send(raw, hold.sender, chosen, next_hop, timeout)
+    refused = send_to_next_hop(raw, hold.sender, chosen, next_hop, timeout)
     accepted = [address for address in chosen if address not in refused]
     try:
         quarantine.mark(hold_id, accepted, RecipientState.RELEASED, by)
@@ -138,7 +138,7 @@ def _chosen(hold: Hold, to: Sequence[str] | None) -> list[str]:
     return chosen
 
 
-def _send(
+def send_to_next_hop(
     raw: bytes, sender: str, recipients: list[str], next_hop: tuple[str, int], timeout: float
 ) -> dict[str, str]:
     """Hand the message to the next hop; the recipients it refused (and why)."""

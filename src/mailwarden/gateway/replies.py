@@ -21,7 +21,7 @@ class Reply(Enum):
     S451_NEXT_HOP = (451, "4.4.2", "Temporary failure: the next hop did not accept the message")
     S451_QUARANTINE = (451, "4.3.1", "Temporary failure: the quarantine could not store it")
     S451_STORE = (451, "4.3.0", "Temporary failure: the knowledge store is unavailable")
-    S451_RECORD = (451, "4.3.0", "Temporary failure: the audit trail could not record it")
+    S451_RECORD = (451, "4.3.0", "Temporary failure: its record could not be written")
     S550_REFUSED = (550, "5.7.1", "Refused by the organisation's mail policy")
 
     def __init__(self, code: int, enhanced: str, text: str) -> None:

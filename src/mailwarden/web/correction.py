@@ -30,7 +30,7 @@ from typing import Any
 
 from mailwarden.gateway.filter import Disposition, plan
 from mailwarden.gateway.quarantine import QuarantineError
-from mailwarden.gateway.release import DEFAULT_TIMEOUT_SECONDS, ReleaseError, _send
+from mailwarden.gateway.release import DEFAULT_TIMEOUT_SECONDS, ReleaseError, send_to_next_hop
 from mailwarden.record.audit import Action
 from mailwarden.record.holds import HeldRecipient, Hold, RecipientState
 from mailwarden.record.sent import SentStore
@@ -158,7 +158,7 @@ def _act(web: WebContext, hold: Hold, corrected: Corrected) -> str:
     decided = corrected.disposition
     if decided.verdict is Verdict.DELIVER:
         try:
-            refused = _send(
+            refused = send_to_next_hop(
                 corrected.raw, hold.sender, [corrected.new], web.next_hop, DEFAULT_TIMEOUT_SECONDS
             )
         except ReleaseError as exc:
