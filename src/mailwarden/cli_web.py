@@ -16,6 +16,7 @@ import hmac
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -104,6 +105,7 @@ def web(
 
     from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
     from mailwarden.record import RecordError
+    from mailwarden.record.stats import tally_for
     from mailwarden.scan import Scanner
     from mailwarden.web import create_web_app
 
@@ -135,6 +137,9 @@ def web(
         )
     except RecordError as exc:
         usage_error(str(exc))
+    # The dashboard's running totals read the whole audit window once (a second or two on
+    # a large trail): read it now, beside the server, not on the first dashboard view.
+    threading.Thread(target=tally_for(app.state.web.engine).stats, daemon=True).start()
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, _stopped)
     try:

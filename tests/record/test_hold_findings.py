@@ -22,7 +22,9 @@ ELLIE = Finding(
     start=14,
     end=25,
 )
-AGED = Finding(FindingType.CHILD, "aged 12", "body", 0.9, "an age under 18", "child", "", 3, 10, "age")
+AGED = Finding(
+    FindingType.CHILD, "aged 12", "body", 0.9, "an age under 18", "child", "", 3, 10, "age"
+)
 
 
 def test_the_findings_a_hold_was_made_for_come_back_as_they_were(store: HoldStore) -> None:

@@ -37,12 +37,12 @@ from typing import Any
 from urllib.parse import quote_plus
 
 import httpx
-from authlib.common.security import generate_token  # type: ignore[import-untyped]
-from authlib.oauth2.rfc6749.parameters import (  # type: ignore[import-untyped]
+from authlib.common.security import generate_token
+from authlib.oauth2.rfc6749.parameters import (
     prepare_grant_uri,
 )
-from authlib.oauth2.rfc7636 import create_s256_code_challenge  # type: ignore[import-untyped]
-from authlib.oidc.core import CodeIDToken  # type: ignore[import-untyped]
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
