@@ -1,5 +1,6 @@
-"""The shipped systemd unit: systemd accepts it, and the command it starts is one the CLI
-accepts (a renamed option would otherwise only show at an operator's first restart)."""
+"""The shipped systemd units (the gateway's and the web app's): systemd accepts them, and
+the command each starts is one the CLI accepts (a renamed option would otherwise only show
+at an operator's first restart)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,17 @@ from pathlib import Path
 import pytest
 
 from mailwarden.cli_gateway import gateway
+from mailwarden.cli_web import web
 
-UNIT = Path(__file__).parents[2] / "deploy" / "mailwarden-gateway.service"
+DEPLOY = Path(__file__).parents[2] / "deploy"
+UNIT = DEPLOY / "mailwarden-gateway.service"
+WEB_UNIT = DEPLOY / "mailwarden-web.service"
 
 
-def unit() -> configparser.ConfigParser:
+def unit(path: Path = UNIT) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
-    parser.read(UNIT)
+    parser.read(path)
     return parser
 
 
@@ -41,10 +45,23 @@ def test_the_unit_restarts_the_gateway_and_waits_out_a_message_in_progress() -> 
     assert service["User"] != "root"
 
 
+def test_the_web_unit_starts_the_web_app_with_options_the_cli_accepts() -> None:
+    service = unit(WEB_UNIT)["Service"]
+    argv = shlex.split(service["ExecStart"])
+    assert Path(argv[0]).name == "mailwarden" and argv[1] == "web"
+
+    context = web.make_context("web", argv[2:])
+
+    assert context.params["config_path"] == Path("/etc/mailwarden/config.toml")
+    assert context.params["policy_path"] == Path("/etc/mailwarden/policy.toml")
+    assert service["UMask"] == "0077" and service["User"] != "root"
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd is not installed")
-def test_systemd_finds_nothing_wrong_with_the_unit() -> None:
+@pytest.mark.parametrize("path", [UNIT, WEB_UNIT], ids=["gateway", "web"])
+def test_systemd_finds_nothing_wrong_with_the_unit(path: Path) -> None:
     result = subprocess.run(
-        ["systemd-analyze", "verify", "--man=no", str(UNIT)],
+        ["systemd-analyze", "verify", "--man=no", str(path)],
         capture_output=True,
         text=True,
         timeout=60,
