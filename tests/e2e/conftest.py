@@ -3,12 +3,14 @@ on a loopback port, with holds made by the real relay of the gateway tests.
 
 One `stack` per database (SQLite, then the session's PostgreSQL), shared by the tests:
 
-    sender ─SMTP─▶ Postfix ─▶ `mailwarden gateway` (a child process) ─▶ holds
-                      ▲         (quarantine folder + record database)       │
-                      │                                                      ▼
-                      └── re-injection smtpd ◀── release ── the web app (uvicorn in a thread)
-                      │
-                      └──▶ the sink (the next hop: what was delivered, and the notices)
+    sender ─SMTP─▶ Postfix ─▶ mailwarden gateway ─▶ holds (quarantine folder, record db)
+                                (child process)                 ▲
+                                      │ delivered,              │ read, decided
+                                      ▼ notices                 │
+           Postfix's re-injection smtpd ◀── releases ── the web app (a thread) ◀── Chromium
+                                      │
+                                      ▼
+                the sink (the next hop: what was delivered, and the hold notices)
 
 The web app and the gateway share the quarantine folder, the record database and the
 installation key, as on a real host; the app's next hop is the gateway's, Postfix's
