@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -38,8 +40,13 @@ from mailwarden.cli_holds import open_quarantine, quarantine_option
 from mailwarden.config import Config
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from mailwarden.gateway.quarantine import Quarantine
     from mailwarden.web import UserStore
 
+WEB_OPTIONS = "MAILWARDEN_WEB_OPTIONS"
+"""How `web --workers` hands its options to the worker processes uvicorn starts."""
 SESSION_PURPOSE = b"mailwarden web sessions"
 """What the session key is derived for; another purpose gets another key."""
 ROLES = ("sender", "reviewer", "dpo", "admin")
@@ -88,43 +95,94 @@ def with_oidc_secret(config: Config, config_path: Path | None) -> Config:
     help="Policy file (default: the shipped policy).",
 )
 @click.option("--db", "db_url", help="Knowledge store URL (default: [knowledge] url).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Server processes, each with its own scanner (default: [web] workers).",
+)
 @config_option()
 @quarantine_option()
 def web(
     listen: str | None,
     policy_path: Path | None,
     db_url: str | None,
+    workers: int | None,
     config_path: Path | None,
     quarantine_dir: Path | None,
 ) -> None:
     """Serve the review web app until SIGTERM or SIGINT.
 
     It reads held and uploaded messages with the policy and the knowledge store, as the
-    gateway does, and checks hold notices' links with the installation key."""
+    gateway does, and checks hold notices' links with the installation key. Sessions and
+    the login limit are in the record database, so several processes serve as one."""
     import uvicorn
 
+    config = load_config_or_exit(config_path)
+    try:
+        host, port = host_port(listen or config.web.listen)
+    except click.BadParameter as exc:
+        usage_error(f"--listen: {exc.message}")
+    logging.basicConfig(level=logging.INFO, format="mailwarden web: %(levelname)s %(message)s")
+    options = {
+        "config": str(config_path) if config_path else None,
+        "policy": str(policy_path) if policy_path else None,
+        "db": db_url,
+        "quarantine": str(quarantine_dir) if quarantine_dir else None,
+    }
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, _stopped)
+    processes = workers or config.web.workers
+    if processes > 1:
+        _build(options)[1].close()  # check everything here, once, rather than in every worker
+        os.environ[WEB_OPTIONS] = json.dumps(options)
+        uvicorn.run(
+            f"{__name__}:app_from_environment",
+            factory=True,
+            workers=processes,
+            host=host,
+            port=port,
+            log_config=None,
+            timeout_graceful_shutdown=10,
+        )
+        return
+    app, quarantine = _build(options)
+    try:
+        uvicorn.run(app, host=host, port=port, log_config=None, timeout_graceful_shutdown=10)
+    finally:
+        quarantine.close()
+
+
+def app_from_environment() -> FastAPI:
+    """The app in a `web --workers` process: the options its parent checked, from the
+    environment, built again here (each process loads its own models)."""
+    logging.basicConfig(level=logging.INFO, format="mailwarden web: %(levelname)s %(message)s")
+    app, _ = _build(json.loads(os.environ[WEB_OPTIONS]))
+    return app
+
+
+def _build(options: dict[str, str | None]) -> tuple[FastAPI, Quarantine]:
+    """The app and the quarantine it reads; a usage error if anything cannot be opened."""
     from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
     from mailwarden.record import RecordError
     from mailwarden.record.stats import tally_for
     from mailwarden.scan import Scanner
     from mailwarden.web import create_web_app
 
+    config_path = _path(options["config"])
     config = with_oidc_secret(load_config_or_exit(config_path), config_path)
-    policy = load_policy_or_exit(policy_path)
-    store = open_store(config, db_url, required=False, policy=policy)
+    policy = load_policy_or_exit(_path(options["policy"]))
+    store = open_store(config, options["db"], required=False, policy=policy)
     try:
         install_key = load_or_create_key(config.knowledge.key_file)
     except KeyFileError as exc:
         usage_error(str(exc))
     try:
-        host, port = host_port(listen or config.web.listen)
         next_hop = host_port(config.gateway.next_hop)
     except click.BadParameter as exc:
-        usage_error(f"--listen or [gateway] next_hop: {exc.message}")
+        usage_error(f"[gateway] next_hop: {exc.message}")
     scanner = Scanner(config, knowledge=store, policy=policy)
     scanner.warm_up()  # the language model loads now, not on the first page that needs it
-    logging.basicConfig(level=logging.INFO, format="mailwarden web: %(levelname)s %(message)s")
-    quarantine = open_quarantine(config, quarantine_dir)
+    quarantine = open_quarantine(config, _path(options["quarantine"]))
     try:
         app = create_web_app(
             config,
@@ -140,12 +198,11 @@ def web(
     # The dashboard's running totals read the whole audit window once (a second or two on
     # a large trail): read it now, beside the server, not on the first dashboard view.
     threading.Thread(target=tally_for(app.state.web.engine).stats, daemon=True).start()
-    for stop in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(stop, _stopped)
-    try:
-        uvicorn.run(app, host=host, port=port, log_config=None, timeout_graceful_shutdown=10)
-    finally:
-        quarantine.close()
+    return app, quarantine
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 @click.group("user")

@@ -291,6 +291,9 @@ class WebConfig(_Section):
     from the installation key."""
     target_hours: PositiveInt = 4
     """How soon a held message should be decided; the queue shows each one's age against it."""
+    workers: PositiveInt = 1
+    """Server processes (`--workers` overrides), each with its own scanner (~300 MB): up to
+    one per core, for more reviewers at once."""
     oidc_issuer: str = ""
     """The OpenID Connect provider's issuer URL; empty: no OIDC login."""
     oidc_client_id: str = ""

@@ -114,7 +114,12 @@ def test_a_taken_login_an_empty_password_and_an_unknown_login_are_refused(tmp_pa
     assert run("user", "disable", "nobody", "--config", config)[0] == 2
 
 
-def test_mailwarden_web_serves_the_app_to_an_account_made_by_user_add(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2], ids=["one process", "two workers"])
+def test_mailwarden_web_serves_the_app_to_an_account_made_by_user_add(
+    tmp_path: Path, workers: int
+) -> None:
+    """With two workers, every request on a new connection may reach either: the session
+    begun on one is honoured by both, and the logout on one ends it on both."""
     (port,) = free_ports(1)
     config = str(write_config(tmp_path, port))
     assert (
@@ -124,13 +129,14 @@ def test_mailwarden_web_serves_the_app_to_an_account_made_by_user_add(tmp_path: 
         == 0
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "mailwarden", "web", "--config", config],
+        [sys.executable, "-m", "mailwarden", "web", "--config", config, "--workers", str(workers)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        with httpx.Client(base_url=url, timeout=10) as client:
+        fresh = httpx.Limits(max_keepalive_connections=0)  # a new connection per request
+        with httpx.Client(base_url=url, timeout=10, limits=fresh) as client:
             deadline = time.monotonic() + 60
             while True:
                 try:
@@ -142,7 +148,12 @@ def test_mailwarden_web_serves_the_app_to_an_account_made_by_user_add(tmp_path: 
                     time.sleep(0.2)
             login = {"login": "reviewer", "password": "s3cret", "csrf": csrf_of(page.text)}
             assert client.post("/login", data=login).status_code == 303
-            assert client.get("/queue").status_code == 200
+            assert all(client.get("/queue").status_code == 200 for _ in range(10))
+            queue = client.get("/queue").text
+            copied = client.cookies["mailwarden_session"]
+            assert client.post("/logout", data={"csrf": csrf_of(queue)}).status_code == 303
+            client.cookies.set("mailwarden_session", copied)  # as a thief would keep it
+            assert all(client.get("/queue").status_code == 303 for _ in range(10))
     finally:
         server.terminate()
         assert server.wait(30) == 0
