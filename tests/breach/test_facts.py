@@ -8,7 +8,8 @@ from tests.breach.conftest import DELIVERED, PUBLIC, SCHOOL
 
 from mailwarden.breach.facts import Facts, Source, facts_of, mask, people_named
 from mailwarden.detect.finding import FindingType
-from mailwarden.record.sent import SentFinding, SentRecipient
+from mailwarden.record.sent import SentFinding, SentRecipient, kept_findings
+from mailwarden.scan import Scanner
 
 PERSON, CHILD = FindingType.PERSON, FindingType.CHILD
 
@@ -126,6 +127,28 @@ def test_a_plural_role_governs_the_list_of_names_after_it() -> None:
         ("Dee Fox", False),
     ]
     assert people[1].why == "child: one of the names listed after 'pupils'"
+
+
+def test_a_cue_in_another_sentence_is_about_someone_else(scanner: Scanner) -> None:
+    raw = (
+        b"From: dan.hughes@example.police.uk\nTo: mark.fenton@gmail.com\nSubject: update\n\n"
+        b"The message was sent about two pupils. Her mother, Jane Marsh, called us on Monday.\n"
+    )
+    report = scanner.scan_bytes(raw)
+    kept = kept_findings(report.findings, report.segments)
+    assert [f.sentence for f in kept if f.text in ("pupils", "Jane Marsh")] == [0, 1]
+    people, _ = people_named(kept)
+    assert [(p.name, p.child) for p in people] == [("Jane Marsh", False)]
+
+
+def test_a_cue_in_another_paragraph_of_a_document_is_not_near_the_name() -> None:
+    # Each paragraph of a DOCX is its own segment: offsets 10 and 20 are in different texts.
+    found = [
+        SentFinding(CHILD, "aged 9", "attachment:r.docx", "age", 10, 16, "paragraph 1"),
+        SentFinding(PERSON, "Dee Fox", "attachment:r.docx", "", 20, 27, "paragraph 2"),
+    ]
+    people, _ = people_named(found)
+    assert [(p.name, p.child) for p in people] == [("Dee Fox", False)]
 
 
 def test_recipients_outside_the_organisation_are_taken_as_the_wrong_ones() -> None:

@@ -2,10 +2,11 @@
 into "Ellie Marsh"), which of them are children and why, the categories of data with their
 counts (identifiers masked), and who received it and when.
 
-The findings carry no text around them, only where each stood in its part (`start`, `end`),
-so a child is told by distance: a child cue (`CHILD`: "aged 12", "Year 8 pupil") belongs to
-the nearest name within `NEAR` characters in the same part; a plural role cue ("pupils",
-"children") governs the names listed after it. Each decision says which cue made it.
+The findings carry no text around them, only where each stood (`SentFinding.place`: the
+part, the segment in it, the sentence; `start`, `end` within the segment), so a child is
+told by distance: a child cue (`CHILD`: "aged 12", "Year 8 pupil") belongs to the nearest
+name within `NEAR` characters in the same sentence; a plural role cue ("pupils",
+"children") governs the names listed after it in that sentence. Each decision says which cue made it.
 """
 
 from __future__ import annotations
@@ -225,6 +226,8 @@ class _Mention:
     location: str
     start: int
     end: int
+    place: tuple[str, str, int]
+    """The part, segment and sentence it stood in (`SentFinding.place`)."""
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
@@ -275,7 +278,7 @@ def _group_names(found: Sequence[SentFinding]) -> list[list[_Mention]]:
     singles: list[tuple[str, _Mention]] = []
     for f in found:
         tokens = name_tokens(f.text)
-        mention = _Mention(f.text, f.location, f.start, f.end)
+        mention = _Mention(f.text, f.location, f.start, f.end, f.place)
         if not tokens:
             continue
         if len(tokens) == 1:
@@ -315,7 +318,7 @@ def _nearest(
     near = [
         (_gap(cue, m), m.start > cue.start, i, m)
         for i, m in mentions
-        if m.location == cue.location and _gap(cue, m) <= NEAR
+        if m.place == cue.place and _gap(cue, m) <= NEAR
     ]
     if not near:
         return None
@@ -327,11 +330,7 @@ def _governed_list(cue: SentFinding, mentions: Sequence[tuple[int, _Mention]]) -
     """The people of the names listed right after a plural role cue ("pupils ... Ellie, Jayden
     and Priya")."""
     after = sorted(
-        (
-            (m.start, m.end, i)
-            for i, m in mentions
-            if m.location == cue.location and m.start >= cue.end
-        ),
+        ((m.start, m.end, i) for i, m in mentions if m.place == cue.place and m.start >= cue.end),
     )
     governed: list[int] = []
     reach_from, reach = cue.end, LIST_REACH

@@ -11,6 +11,7 @@ same recipients) once; `purge` deletes records older than `[gateway] sent_retent
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, Row, delete, func, insert, or_, select
 
 from mailwarden.detect.finding import Finding, FindingType
+from mailwarden.extract.base import Segment
 from mailwarden.record.schema import SentMessageRow
 
 if TYPE_CHECKING:
@@ -56,9 +58,14 @@ class SentFinding:
     category: str = ""
     start: int = 0
     end: int = 0
+    position: str = ""
+    """Where in the part ("paragraph 4", "page 2"): the span counts within that segment."""
+    sentence: int = 0
+    """The sentence of that segment it stood in, from 0: a cue in another sentence is
+    about someone else."""
 
     @classmethod
-    def of(cls, finding: Finding) -> SentFinding:
+    def of(cls, finding: Finding, sentence: int = 0) -> SentFinding:
         return cls(
             finding.type,
             finding.text,
@@ -66,7 +73,15 @@ class SentFinding:
             finding.category,
             finding.start,
             finding.end,
+            finding.position,
+            sentence,
         )
+
+    @property
+    def place(self) -> tuple[str, str, int]:
+        """The part, the segment in it and the sentence: findings with the same place stood
+        in one sentence."""
+        return (self.location, self.position, self.sentence)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +91,8 @@ class SentFinding:
             "category": self.category,
             "start": self.start,
             "end": self.end,
+            "position": self.position,
+            "sentence": self.sentence,
         }
 
 
@@ -94,9 +111,24 @@ class SentMessage:
     relay: str = ""
 
 
-def kept_findings(findings: Iterable[Finding]) -> list[SentFinding]:
-    """The findings worth keeping for a breach, in the scan's order."""
-    return [SentFinding.of(f) for f in findings if f.type in KEPT_TYPES]
+SENTENCE_END = re.compile(r"[.!?](?=[\s\"'”’)]|$)|\n\s*\n")
+"""Where a sentence ends: . ! or ? before a space or the end, or a blank line."""
+
+
+def kept_findings(
+    findings: Iterable[Finding], segments: Iterable[Segment] = ()
+) -> list[SentFinding]:
+    """The findings worth keeping for a breach, in the scan's order, each with the
+    sentence it stood in (counted in its segment's text, when `segments` has it)."""
+    texts = {(s.location, s.position): s.text for s in segments}
+    kept = []
+    for finding in findings:
+        if finding.type not in KEPT_TYPES:
+            continue
+        text = texts.get((finding.location, finding.position), "")
+        sentence = len(SENTENCE_END.findall(text, 0, finding.start)) if text else 0
+        kept.append(SentFinding.of(finding, sentence))
+    return kept
 
 
 class SentStore:
@@ -148,7 +180,7 @@ class SentStore:
         of `KEPT_TYPES`). Each recipient keeps the header that named it; one only the
         envelope named is "bcc". The same bytes to the same recipients (a retry) are kept
         once: the first record's ID."""
-        findings = kept_findings(report.findings)
+        findings = kept_findings(report.findings, report.segments)
         if not delivered or not findings:
             return None
         fields = {d.recipient.mailbox.address: d.recipient.field.value for d in report.decisions}
@@ -239,6 +271,8 @@ def _sent(row: Row[Any]) -> SentMessage:
                 f.get("category", ""),
                 int(f.get("start", 0)),
                 int(f.get("end", 0)),
+                str(f.get("position", "")),
+                int(f.get("sentence", 0)),
             )
             for f in record.findings
         ),

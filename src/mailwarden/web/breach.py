@@ -129,7 +129,7 @@ def open_from_upload(
     report = web.scanner.scan_bytes(raw, source=message.filename or "upload")
     parsed = report.message
     facts = facts_of(
-        kept_findings(report.findings),
+        kept_findings(report.findings, report.segments),
         source=Source.UPLOAD,
         sender=parsed.sender.address if parsed.sender else "",
         subject=parsed.subject,
