@@ -100,6 +100,18 @@ def test_a_blind_copy_leaves_the_headers_as_they_were() -> None:
     assert readdress(raw, GMAIL, COLLEAGUE) == raw
 
 
+def test_the_relays_trace_of_the_wrong_address_goes_and_other_trace_stays() -> None:
+    raw = (
+        f"Received: from ws12.example.police.uk by relay1 with ESMTP id 4Xk\n"
+        f"\tfor <{GMAIL}>; Tue, 25 Nov 2026 09:00:00 +0000\n"
+        f"Received: from ws12 by ws12.example.police.uk; Tue, 25 Nov 2026 08:59:59 +0000\n"
+        f"To: {GMAIL}\nSubject: x\n\nHi\n"
+    ).encode()
+    corrected = readdress(raw, GMAIL, COLLEAGUE)
+    assert GMAIL.encode() not in corrected
+    assert b"Received: from ws12 by ws12.example.police.uk" in corrected
+
+
 def test_a_to_naming_the_address_that_cannot_be_read_is_not_guessed_at() -> None:
     raw = f"To: {GMAIL}, <broken@\nSubject: x\n\nHi\n".encode()
     with pytest.raises(CorrectionError) as refused:

@@ -6,7 +6,8 @@ The findings carry no text around them, only where each stood (`SentFinding.plac
 part, the segment in it, the sentence; `start`, `end` within the segment), so a child is
 told by distance: a child cue (`CHILD`: "aged 12", "Year 8 pupil") belongs to the nearest
 name within `NEAR` characters in the same sentence; a plural role cue ("pupils",
-"children") governs the names listed after it in that sentence. Each decision says which cue made it.
+"children") governs the names listed after it in that sentence. Each decision says which
+cue made it.
 """
 
 from __future__ import annotations

@@ -91,9 +91,11 @@ def mail_address(text: str) -> str:
 
 
 def readdress(raw: bytes, old: str, new: str) -> bytes:
-    """The message with the mailbox `old` in To and Cc replaced by the bare address `new`;
-    every other byte as it was. `CorrectionError` (409) when a To or Cc naming `old` cannot
-    be read strictly (a guess could send it anywhere)."""
+    """The message with the mailbox `old` in To and Cc replaced by the bare address `new`,
+    and without the trace fields that name `old` (our own relay's `Received: ... for
+    <old>`: the right recipient must not learn whom it went to first); every other byte
+    as it was. `CorrectionError` (409) when a To or Cc naming `old` cannot be read strictly
+    (a guess could send it anywhere)."""
     end = _header_end(raw)
     head, body = raw[:end], raw[end:]
     newline = b"\r\n" if b"\r\n" in head else b"\n"
@@ -101,8 +103,11 @@ def readdress(raw: bytes, old: str, new: str) -> bytes:
     out: list[bytes] = []
     for field in fields:
         name, _, value = field.partition(b":")
-        if name.strip().lower().decode("ascii", "replace") in ADDRESSEE_FIELDS:
+        lowered = name.strip().lower().decode("ascii", "replace")
+        if lowered in ADDRESSEE_FIELDS:
             field = _rewritten(name, value, old, new, newline) or field
+        elif lowered == "received" and old.lower().encode() in value.lower():
+            continue
         out.append(field)
     return b"".join(out) + body
 
