@@ -158,7 +158,7 @@ class Stack:
         )
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="package", params=["sqlite", "postgresql"])
 def stack(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
@@ -218,13 +218,15 @@ def stack(
         yield Stack(db, url, record_url, quarantine, postfix, gateway, sink, key)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
+    """Playwright's sync API, for this folder's tests only: while it runs, the main thread
+    has an event loop running, and the rest of the suite's `asyncio.run` would refuse."""
     with sync_playwright() as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium, headless; never a downloaded browser."""
     _need(CHROMIUM, "Chromium", "apt-get install chromium, or make chromium")
