@@ -66,7 +66,7 @@ import textwrap
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
@@ -237,7 +237,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(folder: Path, record_url: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    folder: Path, record_url: str, workers: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     domains = ", ".join(f'"{d}"' for d in sorted({o.domain for o in ORGANISATIONS}))
     config = folder / "mailwarden.toml"
@@ -249,6 +251,7 @@ def start_server(folder: Path, record_url: str) -> tuple[subprocess.Popen[bytes]
         encoding="utf-8",
     )
     command = [sys.executable, "-m", "mailwarden", "web", "--config", str(config)]
+    command += ["--workers", str(workers)]
     log = (folder / "web.log").open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -265,15 +268,32 @@ def start_server(folder: Path, record_url: str) -> tuple[subprocess.Popen[bytes]
         time.sleep(0.2)
 
 
+def tree(pid: int) -> list[int]:
+    """The server process and its workers (`--workers`), and theirs."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with suppress(OSError):
+            for child in (task / "children").read_text().split():
+                found += tree(int(child))
+    return found
+
+
+def _stat(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a worker that ended between the listing and the read
+        return ["0"] * 22
+
+
 def tree_cpu(pid: int) -> float:
-    """CPU seconds (user and system) of the server process."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
+    """CPU seconds (user and system) of the server and its workers."""
+    return sum(int(f[11]) + int(f[12]) for f in map(_stat, tree(pid))) / TICKS
 
 
 def rss_mb(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[21]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    """Resident memory of the server and its workers."""
+    pages = sum(int(_stat(p)[21]) for p in tree(pid))
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 # --- the reviewers -------------------------------------------------------------------------
@@ -404,6 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--think", type=float, default=1.0, help="seconds between a reviewer's pages, paced"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (mailwarden web --workers)"
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--postgres", action="store_true", help="a private PostgreSQL server")
     where.add_argument("--db", help="an empty record database (SQLAlchemy URL)")
@@ -436,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"written in {took:.1f} s; {len(bundles)} messages with a {PDF_BYTES / 2**20:.0f} MiB "
             f"PDF ({len(bundles[0]) / 1e6:.1f} MB as mail)"
         )
-        server, url = start_server(folder, record_url)
+        server, url = start_server(folder, record_url, args.workers)
         stack.callback(server.wait, 30)
         stack.callback(server.send_signal, signal.SIGTERM)
         print(f"mailwarden web up: RSS {rss_mb(server.pid):.0f} MB")
