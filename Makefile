@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit clients bench clean postgresql postfix node chromium
+.PHONY: setup demo test lint typecheck unit clients bench clean postgresql postfix node chromium axe
 
 setup: $(STAMP)
 
@@ -33,7 +33,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-unit: setup postgresql postfix chromium
+unit: setup postgresql postfix chromium axe
 	$(BIN)/pytest
 
 # The knowledge store's tests start a private PostgreSQL server (tests/knowledge/conftest.py);
@@ -63,6 +63,11 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Chromium is not installed: the browser tests will be skipped (apt-get install chromium)"; fi
 
+# axe-core, pinned, which the browser tests inject into each page to check its accessibility
+# (tests/e2e/test_accessibility.py); never fetched at run time.
+axe: node
+	npm --prefix tests/e2e ci --no-audit --no-fund --loglevel=error
+
 # The add-ins' shared logic and manifests (clients/): Node's own test runner, pinned devDependencies.
 clients: node
 	npm --prefix clients ci --no-audit --no-fund --loglevel=error
@@ -82,4 +87,4 @@ bench: setup
 	$(BIN)/python bench/scan.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache clients/node_modules
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache clients/node_modules tests/e2e/node_modules
