@@ -26,6 +26,8 @@ def test_a_wrong_password_is_refused(web: Web) -> None:
     response = post_form(client, "/login", {"login": "reviewer", "password": "guess"})
     assert response.status_code == 401
     assert "wrong" in response.text
+    # A screen reader hears which fields were wrong, and why.
+    assert response.text.count('aria-invalid="true" aria-describedby="login-error"') == 2
     assert client.get("/queue").status_code == 303
 
 
