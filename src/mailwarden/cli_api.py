@@ -29,6 +29,8 @@ from mailwarden.cli_common import (
     load_policy_or_exit,
     open_store,
     operator,
+    optional_path,
+    run_http_server,
     usage_error,
 )
 from mailwarden.cli_gateway import host_port
@@ -83,8 +85,6 @@ def serve(
     workers: int | None,
 ) -> None:
     """Serve the pre-send check API (docs/api.md) until SIGTERM or SIGINT."""
-    import uvicorn
-
     config = load_config_or_exit(config_path)
     try:
         host, port = host_port(listen or config.api.listen)
@@ -101,26 +101,15 @@ def serve(
         # uvicorn stops gracefully, then raises the signal again for the handler it found:
         # this one, so the command exits 0 when asked to stop, as `gateway` does
         signal.signal(stop, _stopped)
-    processes = workers or config.api.workers
-    if processes > 1:
-        _check_or_exit(options)  # here, once, rather than in every worker
-        os.environ[SERVE_OPTIONS] = json.dumps(options)
-        uvicorn.run(
-            f"{__name__}:app_from_environment",
-            factory=True,
-            workers=processes,
-            host=host,
-            port=port,
-            log_config=None,
-            timeout_graceful_shutdown=10,
-        )
-        return
-    app, store = _build(options)
-    try:
-        uvicorn.run(app, host=host, port=port, log_config=None, timeout_graceful_shutdown=10)
-    finally:
-        if store is not None:
-            store.close()
+    run_http_server(
+        host,
+        port,
+        workers or config.api.workers,
+        options,
+        _served,
+        _check_or_exit,
+        (f"{__name__}:app_from_environment", SERVE_OPTIONS),
+    )
 
 
 def app_from_environment() -> FastAPI:
@@ -137,8 +126,8 @@ def _build(options: dict[str, str | None]) -> tuple[FastAPI, KnowledgeStore | No
     from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
     from mailwarden.record import RecordError
 
-    config = load_config_or_exit(_path(options["config"]))
-    policy = load_policy_or_exit(_path(options["policy"]))
+    config = load_config_or_exit(optional_path(options["config"]))
+    policy = load_policy_or_exit(optional_path(options["policy"]))
     store = open_store(config, options["db"], required=False, policy=policy)
     try:
         key = load_or_create_key(config.knowledge.key_file)
@@ -148,14 +137,20 @@ def _build(options: dict[str, str | None]) -> tuple[FastAPI, KnowledgeStore | No
     return app, store
 
 
+def _served(options: dict[str, str | None]) -> tuple[FastAPI, Callable[[], None]]:
+    """The app, and what closes its knowledge store when the server stops."""
+    app, store = _build(options)
+    return app, (store.close if store is not None else lambda: None)
+
+
 def _check_or_exit(options: dict[str, str | None]) -> None:
     """What `_build` needs, all there (the config, the policy, the stores, the key), without
     building the scanner."""
     from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
     from mailwarden.record import RecordError, open_record_database
 
-    config = load_config_or_exit(_path(options["config"]))
-    policy = load_policy_or_exit(_path(options["policy"]))
+    config = load_config_or_exit(optional_path(options["config"]))
+    policy = load_policy_or_exit(optional_path(options["policy"]))
     store = open_store(config, options["db"], required=False, policy=policy)
     if store is not None:
         store.close()
@@ -164,10 +159,6 @@ def _check_or_exit(options: dict[str, str | None]) -> None:
         open_record_database(_record_url(config, options["record_db"])).dispose()
     except (KeyFileError, RecordError) as exc:
         usage_error(str(exc))
-
-
-def _path(text: str | None) -> Path | None:
-    return Path(text) if text else None
 
 
 def _stopped(signum: int, frame: FrameType | None) -> None:

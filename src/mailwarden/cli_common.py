@@ -4,6 +4,7 @@ the policy and the store, and the one-line usage error (exit 2) they all fail wi
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from mailwarden.config import Config, ConfigError, load_config
 from mailwarden.policy.schema import Policy, PolicyError, default_policy, load_policy
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from mailwarden.knowledge.store import KnowledgeStore
 
 EXIT_CLEAN, EXIT_FLAGGED, EXIT_USAGE = 0, 1, 2
@@ -106,3 +109,44 @@ def open_store(
         )
     except (KeyFileError, StoreError) as exc:
         usage_error(str(exc))
+
+
+def optional_path(text: str | None) -> Path | None:
+    """A path handed on as text (to `serve`'s and `web`'s worker processes), or None."""
+    return Path(text) if text else None
+
+
+def run_http_server(
+    host: str,
+    port: int,
+    processes: int,
+    options: dict[str, str | None],
+    build: Callable[[dict[str, str | None]], tuple[FastAPI, Callable[[], None]]],
+    check: Callable[[dict[str, str | None]], None],
+    workers: tuple[str, str],
+) -> None:
+    """Serve until SIGTERM or SIGINT: `build(options)` gives the app and what closes it.
+    With several processes the parent only `check`s the options (here, once, rather than
+    in every worker) and uvicorn's workers build the app themselves from `workers`: the
+    factory's import path and the environment variable that carries the options."""
+    import uvicorn
+
+    if processes > 1:
+        check(options)
+        factory, variable = workers
+        os.environ[variable] = json.dumps(options)
+        uvicorn.run(
+            factory,
+            factory=True,
+            workers=processes,
+            host=host,
+            port=port,
+            log_config=None,
+            timeout_graceful_shutdown=10,
+        )
+        return
+    app, close = build(options)
+    try:
+        uvicorn.run(app, host=host, port=port, log_config=None, timeout_graceful_shutdown=10)
+    finally:
+        close()

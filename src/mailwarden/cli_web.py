@@ -20,6 +20,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -33,6 +34,8 @@ from mailwarden.cli_common import (
     load_policy_or_exit,
     open_store,
     operator,
+    optional_path,
+    run_http_server,
     usage_error,
 )
 from mailwarden.cli_gateway import host_port
@@ -43,6 +46,8 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from mailwarden.gateway.quarantine import Quarantine
+    from mailwarden.knowledge.store import KnowledgeStore
+    from mailwarden.policy.schema import Policy
     from mailwarden.web import UserStore
 
 WEB_OPTIONS = "MAILWARDEN_WEB_OPTIONS"
@@ -115,8 +120,6 @@ def web(
     It reads held and uploaded messages with the policy and the knowledge store, as the
     gateway does, and checks hold notices' links with the installation key. Sessions and
     the login limit are in the record database, so several processes serve as one."""
-    import uvicorn
-
     config = load_config_or_exit(config_path)
     try:
         host, port = host_port(listen or config.web.listen)
@@ -131,25 +134,15 @@ def web(
     }
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, _stopped)
-    processes = workers or config.web.workers
-    if processes > 1:
-        _build(options)[1].close()  # check everything here, once, rather than in every worker
-        os.environ[WEB_OPTIONS] = json.dumps(options)
-        uvicorn.run(
-            f"{__name__}:app_from_environment",
-            factory=True,
-            workers=processes,
-            host=host,
-            port=port,
-            log_config=None,
-            timeout_graceful_shutdown=10,
-        )
-        return
-    app, quarantine = _build(options)
-    try:
-        uvicorn.run(app, host=host, port=port, log_config=None, timeout_graceful_shutdown=10)
-    finally:
-        quarantine.close()
+    run_http_server(
+        host,
+        port,
+        workers or config.web.workers,
+        options,
+        _served,
+        _check_or_exit,
+        (f"{__name__}:app_from_environment", WEB_OPTIONS),
+    )
 
 
 def app_from_environment() -> FastAPI:
@@ -160,17 +153,32 @@ def app_from_environment() -> FastAPI:
     return app
 
 
-def _build(options: dict[str, str | None]) -> tuple[FastAPI, Quarantine]:
-    """The app and the quarantine it reads; a usage error if anything cannot be opened."""
-    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
-    from mailwarden.record import RecordError
-    from mailwarden.record.stats import tally_for
-    from mailwarden.scan import Scanner
-    from mailwarden.web import create_web_app
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """What the app is built from, all opened and checked."""
 
-    config_path = _path(options["config"])
+    config_path: Path | None
+    config: Config
+    policy: Policy
+    store: KnowledgeStore | None
+    install_key: bytes
+    next_hop: tuple[str, int]
+    quarantine: Quarantine
+
+    def close(self) -> None:
+        self.quarantine.close()
+        if self.store is not None:
+            self.store.close()
+
+
+def _parts(options: dict[str, str | None]) -> _Parts:
+    """The config, policy, stores, key and next hop the options name; a usage error if
+    any cannot be had."""
+    from mailwarden.knowledge.keyfile import KeyFileError, load_or_create_key
+
+    config_path = optional_path(options["config"])
     config = with_oidc_secret(load_config_or_exit(config_path), config_path)
-    policy = load_policy_or_exit(_path(options["policy"]))
+    policy = load_policy_or_exit(optional_path(options["policy"]))
     store = open_store(config, options["db"], required=False, policy=policy)
     try:
         install_key = load_or_create_key(config.knowledge.key_file)
@@ -180,29 +188,47 @@ def _build(options: dict[str, str | None]) -> tuple[FastAPI, Quarantine]:
         next_hop = host_port(config.gateway.next_hop)
     except click.BadParameter as exc:
         usage_error(f"[gateway] next_hop: {exc.message}")
-    scanner = Scanner(config, knowledge=store, policy=policy)
+    quarantine = open_quarantine(config, optional_path(options["quarantine"]))
+    return _Parts(config_path, config, policy, store, install_key, next_hop, quarantine)
+
+
+def _check_or_exit(options: dict[str, str | None]) -> None:
+    """What `_build` needs, all there, without loading the language model."""
+    _parts(options).close()
+
+
+def _served(options: dict[str, str | None]) -> tuple[FastAPI, Callable[[], None]]:
+    """The app, and what closes its stores when the server stops."""
+    app, parts = _build(options)
+    return app, parts.close
+
+
+def _build(options: dict[str, str | None]) -> tuple[FastAPI, _Parts]:
+    """The app and what it was built from; a usage error if anything cannot be opened."""
+    from mailwarden.record import RecordError
+    from mailwarden.record.stats import tally_for
+    from mailwarden.scan import Scanner
+    from mailwarden.web import create_web_app
+
+    parts = _parts(options)
+    scanner = Scanner(parts.config, knowledge=parts.store, policy=parts.policy)
     scanner.warm_up()  # the language model loads now, not on the first page that needs it
-    quarantine = open_quarantine(config, _path(options["quarantine"]))
     try:
         app = create_web_app(
-            config,
-            quarantine.url,
-            quarantine,
-            next_hop,
-            session_key(config, config_path),
+            parts.config,
+            parts.quarantine.url,
+            parts.quarantine,
+            parts.next_hop,
+            session_key(parts.config, parts.config_path),
             scanner=scanner,
-            install_key=install_key,
+            install_key=parts.install_key,
         )
     except RecordError as exc:
         usage_error(str(exc))
     # The dashboard's running totals read the whole audit window once (a second or two on
     # a large trail): read it now, beside the server, not on the first dashboard view.
     threading.Thread(target=tally_for(app.state.web.engine).stats, daemon=True).start()
-    return app, quarantine
-
-
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
+    return app, parts
 
 
 @click.group("user")
