@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -89,6 +90,28 @@ def wait_listening(port: int, seconds: float = 15.0) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {seconds:g}s")
         time.sleep(0.1)
+
+
+def start_http_server(
+    command: list[str], log: Path, ready_url: str, seconds: float = 120.0
+) -> subprocess.Popen[bytes]:
+    """Start a mailwarden HTTP server (`serve`, `web`) writing to `log`, and wait until
+    `ready_url` answers 200; exits with the log when it dies or never answers."""
+    output = log.open("wb")
+    process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    output.close()
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(ready_url, timeout=2) as answer:
+                if answer.status == 200:
+                    return process
+        except OSError:  # refused, reset, or an HTTP error status
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise SystemExit(log.read_text(errors="replace"))
+        time.sleep(0.2)
 
 
 # --- the next hop -------------------------------------------------------------------------

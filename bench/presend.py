@@ -46,7 +46,6 @@ import os
 import platform
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -71,6 +70,7 @@ from mailwarden.policy.schema import default_policy as shipped_policy
 from mailwarden.record import open_record_database
 from mailwarden.record.tokens import TokenStore
 from mailwarden.scan import Scanner
+from postfix_instance import free_ports, start_http_server
 
 GOAL_PLAIN_P99_MS = 150.0
 GOAL_PDF_P99_MS = 1000.0
@@ -151,14 +151,8 @@ def domain_of(draft: dict[str, Any]) -> str:
 # --- the server ----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_server(folder: Path, args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+    (port,) = free_ports(1)
     domains = ", ".join(f'"{d}"' for d in sorted({o.domain for o in ORGANISATIONS}))
     config = folder / "mailwarden.toml"
     config.write_text(
@@ -173,20 +167,9 @@ def start_server(folder: Path, args: argparse.Namespace) -> tuple[subprocess.Pop
         command += ["--db", args.db]
     if args.workers > 1:
         command += ["--workers", str(args.workers)]
-    log = (folder / "serve.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{url}/openapi.json", timeout=2).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise SystemExit((folder / "serve.log").read_text(errors="replace"))
-        time.sleep(0.2)
+    process = start_http_server(command, folder / "serve.log", f"{url}/openapi.json", 120)
+    return process, url
 
 
 def make_tokens(folder: Path, domains: set[str]) -> dict[str, str]:

@@ -58,7 +58,6 @@ import random
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -82,6 +81,7 @@ from mailwarden.gateway.quarantine import HeldRecipient, Quarantine
 from mailwarden.record.schema import HoldRecipientRow, HoldRow
 from mailwarden.rules.base import Verdict
 from mailwarden.web import Role, UserStore
+from postfix_instance import free_ports, start_http_server
 
 GOAL_QUEUE_P95_MS = 200.0
 PDF_BYTES = 5 * 1024 * 1024
@@ -231,16 +231,10 @@ def hold(quarantine: Quarantine, message: bytes) -> str:
 # --- the server ----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_server(
     folder: Path, record_url: str, workers: int = 1
 ) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+    (port,) = free_ports(1)
     domains = ", ".join(f'"{d}"' for d in sorted({o.domain for o in ORGANISATIONS}))
     config = folder / "mailwarden.toml"
     config.write_text(
@@ -252,20 +246,9 @@ def start_server(
     )
     command = [sys.executable, "-m", "mailwarden", "web", "--config", str(config)]
     command += ["--workers", str(workers)]
-    log = (folder / "web.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            if httpx.get(f"{url}/login", timeout=2).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise SystemExit((folder / "web.log").read_text(errors="replace"))
-        time.sleep(0.2)
+    process = start_http_server(command, folder / "web.log", f"{url}/login", 180)
+    return process, url
 
 
 def tree(pid: int) -> list[int]:
