@@ -148,3 +148,17 @@ def test_a_view_refused_is_not_recorded_as_a_view(web: Web) -> None:
     web.login("bob.jones@example.police.uk").get(f"/held/{web.ann_hold}")
     entries = AuditTrail(web.quarantine.store.engine).entries()
     assert [e for e in entries if e.action == Action.VIEW] == []
+
+
+def test_a_held_message_whose_file_cannot_be_read_is_a_503_page_not_recorded_as_seen(
+    web: Web,
+) -> None:
+    (web.quarantine.folder / web.quarantine.get(web.bob_hold).path).unlink()
+    page = web.login("reviewer").get(f"/held/{web.bob_hold}")
+    assert page.status_code == 503
+    assert "cannot be read now" in page.text
+    assert "Traceback" not in page.text
+    views = [
+        e for e in AuditTrail(web.quarantine.store.engine).entries() if e.action == Action.VIEW
+    ]
+    assert views == []

@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from mailwarden.config import Config
 from mailwarden.gateway.links import LinkSigner
-from mailwarden.gateway.quarantine import Quarantine
+from mailwarden.gateway.quarantine import Quarantine, QuarantineError
 from mailwarden.record.audit import AuditTrail
 from mailwarden.record.database import open_record_database
 from mailwarden.scan import Scanner
@@ -80,6 +80,14 @@ def create_web_app(
     async def refused(request: Request, exc: PageError) -> HTMLResponse:
         web: WebContext = request.app.state.web
         return web.page("error.html", exc.status, message=str(exc), user=None)
+
+    @app.exception_handler(QuarantineError)
+    async def unavailable(request: Request, exc: QuarantineError) -> HTMLResponse:
+        """A held message or its record that cannot be read now (the disk, the database):
+        one answer for every route."""
+        web: WebContext = request.app.state.web
+        message = "The held message cannot be read now; try again."
+        return web.page("error.html", 503, message=message, user=None)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> RedirectResponse:

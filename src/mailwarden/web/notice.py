@@ -25,7 +25,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mailwarden.gateway.links import LinkError, LinkExpired
 from mailwarden.gateway.notices import VERDICT_WORDS, notice_from
-from mailwarden.gateway.quarantine import QuarantineError
 from mailwarden.gateway.release import ReleaseError
 from mailwarden.record.audit import Action
 from mailwarden.record.holds import Hold, HoldNotFound
@@ -125,8 +124,6 @@ def _linked(web: WebContext, token: str) -> Hold:
         hold = web.quarantine.get(claim.hold_id)
     except HoldNotFound as exc:
         raise PageError(404, NOT_VALID) from exc
-    except QuarantineError as exc:
-        raise PageError(503, "The held message cannot be read now; try again.") from exc
     if hold.sender.lower() != claim.sender.lower():
         raise PageError(404, NOT_VALID)
     return hold
@@ -152,10 +149,7 @@ def _page(
     reason: str = "",
     correct_error: tuple[str, str] = ("", ""),
 ) -> HTMLResponse:
-    try:
-        view = hold_view(web.scanner, web.quarantine, hold)
-    except QuarantineError as exc:
-        raise PageError(503, "The held message cannot be read now; try again.") from exc
+    view = hold_view(web.scanner, web.quarantine, hold)
     still = hold.still_held()
     return web.page(
         "notice.html",

@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from mailwarden.gateway.quarantine import QuarantineError
 from mailwarden.gateway.release import ReleaseError
 from mailwarden.record.audit import Action
 from mailwarden.record.holds import RecipientState
@@ -66,10 +65,7 @@ def queue(
 def held(who: Viewer, web: Web, hold_id: str) -> HTMLResponse:
     user, session = who
     hold = web.visible_hold(user, hold_id)
-    try:
-        view = hold_view(web.scanner, web.quarantine, hold)
-    except QuarantineError as exc:
-        raise PageError(503, "The held message cannot be read now; try again.") from exc
+    view = hold_view(web.scanner, web.quarantine, hold)
     web.trail.append(user.login, Action.VIEW, hold_id, {"role": user.role.value})
     return web.page("held.html", session=session, user=user, hold=hold, view=view, message="")
 
