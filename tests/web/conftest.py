@@ -22,7 +22,8 @@ from tests.api.conftest import serve
 
 from mailwarden.config import Config
 from mailwarden.gateway.quarantine import Quarantine
-from mailwarden.record.holds import HeldRecipient
+from mailwarden.record.audit import Action, AuditEntry, AuditTrail
+from mailwarden.record.holds import HeldRecipient, Hold
 from mailwarden.rules.base import Verdict
 from mailwarden.web import Role, UserStore, create_web_app
 
@@ -31,6 +32,8 @@ sys.path.append(str(Path(__file__).resolve().parents[2] / "bench"))
 from postfix_instance import Sink, free_ports, serve_sink
 
 SECRET = b"the web app's session key for the tests"
+KEY = bytes.fromhex("5f1c0e9a7d3b2a4c6e8f0a1b3c5d7e9f2b4d6f8a0c2e4a6b8d0f1e3c5a7b9d1f")
+"""The installation key: hold notices' links are signed with it."""
 PASSWORD = "correct horse battery staple"
 ANN = "ann.smith@example.police.uk"
 BOB = "bob.jones@example.police.uk"
@@ -75,7 +78,15 @@ class Web:
     bob_hold: str
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
+        """A browser with no login (a sender clicking a notice's link, say)."""
+        return httpx.Client(base_url=self.url, timeout=60, follow_redirects=False)
+
+    def trail(self, action: Action) -> list[AuditEntry]:
+        """The audit trail's entries of this action."""
+        return [e for e in AuditTrail(self.quarantine.store.engine).entries() if e.action == action]
+
+    def hold(self, hold_id: str) -> Hold:
+        return self.quarantine.get(hold_id)
 
     def login(self, login: str, password: str = PASSWORD) -> httpx.Client:
         """A client logged in as this account."""
@@ -129,7 +140,9 @@ def web(database_url: str, tmp_path: Path) -> Iterator[Web]:
         [HeldRecipient("wrong@example.com", Verdict.HOLD, ("an unrelated new recipient",))],
         subject="Interview notes",
     )
-    app = create_web_app(Config(), database_url, quarantine, ("127.0.0.1", port), SECRET)
+    app = create_web_app(
+        Config(), database_url, quarantine, ("127.0.0.1", port), SECRET, install_key=KEY
+    )
     try:
         with serve(app) as url:
             yield Web(url, quarantine, users, sink, ann_hold, bob_hold)

@@ -13,10 +13,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,26 +22,23 @@ from tests.web.conftest import (
     ANN,
     ANN_MESSAGE,
     BOB,
-    BOB_MESSAGE,
     GMAIL,
+    KEY,
     SCHOOL,
     SECRET,
+    Web,
     csrf_of,
-    hold_ann,
     post_form,
 )
 
 from mailwarden.config import Config
 from mailwarden.gateway.links import LinkSigner
-from mailwarden.gateway.quarantine import Quarantine
-from mailwarden.record.audit import Action, AuditEntry, AuditTrail
+from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.record.holds import HeldRecipient, Hold, RecipientState
 from mailwarden.record.sent import SentStore
 from mailwarden.rules.base import Verdict
 from mailwarden.web import create_web_app
-from postfix_instance import Sink, free_ports, serve_sink
 
-KEY = bytes.fromhex("5f1c0e9a7d3b2a4c6e8f0a1b3c5d7e9f2b4d6f8a0c2e4a6b8d0f1e3c5a7b9d1f")
 COLLEAGUE = "d.okafor@example.police.uk"
 OUTLOOK = "raj.patel@outlook.com"
 REASON = "Raj is Ellie's advocate and attends the strategy meeting"
@@ -60,27 +54,6 @@ The plan for Thursday's arrests.
 
 SECRET
 """.encode()
-
-
-@dataclass
-class NoticeApp:
-    """The running app, its quarantine, the next hop's sink and Ann's and Bob's holds."""
-
-    url: str
-    quarantine: Quarantine
-    sink: Sink
-    ann_hold: str
-    bob_hold: str
-
-    def client(self) -> httpx.Client:
-        """A browser with no login, as a sender clicking the notice's link."""
-        return httpx.Client(base_url=self.url, timeout=60, follow_redirects=False)
-
-    def trail(self, action: Action) -> list[AuditEntry]:
-        return [e for e in AuditTrail(self.quarantine.store.engine).entries() if e.action == action]
-
-    def hold(self, hold_id: str) -> Hold:
-        return self.quarantine.get(hold_id)
 
 
 def link(hold_id: str, sender: str = ANN, signer: LinkSigner | None = None) -> str:
@@ -103,30 +76,12 @@ def states(hold: Hold) -> dict[str, str]:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[NoticeApp]:
-    sink = Sink()
-    (port,) = free_ports(1)
-    controller = serve_sink(sink, port)
-    quarantine = Quarantine(tmp_path / "quarantine", database_url, relay="relay.test")
-    ann_hold = hold_ann(quarantine)
-    bob_hold = quarantine.hold(
-        BOB_MESSAGE,
-        BOB,
-        [HeldRecipient("wrong@example.com", Verdict.HOLD, ("an unrelated new recipient",))],
-        subject="Interview notes",
-    )
-    web = create_web_app(
-        Config(), database_url, quarantine, ("127.0.0.1", port), SECRET, install_key=KEY
-    )
-    try:
-        with serve(web) as url:
-            yield NoticeApp(url, quarantine, sink, ann_hold, bob_hold)
-    finally:
-        controller.stop()
-        quarantine.close()
+def app(web: Web) -> Web:
+    """The running app (tests/web/conftest.py), as the senders' links reach it."""
+    return web
 
 
-def test_ann_follows_her_link_and_sees_what_was_held_and_why(app: NoticeApp) -> None:
+def test_ann_follows_her_link_and_sees_what_was_held_and_why(app: Web) -> None:
     page = app.client().get(link(app.ann_hold))
     assert page.status_code == 200
     said = words(page.text)
@@ -148,7 +103,7 @@ def test_ann_follows_her_link_and_sees_what_was_held_and_why(app: NoticeApp) -> 
 
 
 def test_confirming_with_a_reason_sends_the_gmail_copy_and_the_school_waits(
-    app: NoticeApp,
+    app: Web,
 ) -> None:
     client, page = app.client(), link(app.ann_hold)
     response = post_form(client, f"{page}/confirm", {"reason": f"  {REASON}\n"}, page=page)
@@ -173,7 +128,7 @@ def test_confirming_with_a_reason_sends_the_gmail_copy_and_the_school_waits(
     assert AuditTrail(app.quarantine.store.engine).verify().ok
 
 
-def test_a_confirmation_needs_a_reason_and_something_to_confirm(app: NoticeApp) -> None:
+def test_a_confirmation_needs_a_reason_and_something_to_confirm(app: Web) -> None:
     client, page = app.client(), link(app.ann_hold)
     for reason in ["", "ok", "send   it", "x" * 501 + " and more words"]:
         response = post_form(client, f"{page}/confirm", {"reason": reason}, page=page)
@@ -187,7 +142,7 @@ def test_a_confirmation_needs_a_reason_and_something_to_confirm(app: NoticeApp) 
     assert states(app.hold(app.ann_hold)) == {SCHOOL: "held", GMAIL: "held"}
 
 
-def test_correcting_gmail_to_a_colleague_delivers_it_to_the_colleague(app: NoticeApp) -> None:
+def test_correcting_gmail_to_a_colleague_delivers_it_to_the_colleague(app: Web) -> None:
     client, page = app.client(), link(app.ann_hold)
     data: dict[str, str | list[str]] = {"recipient": GMAIL, "to": COLLEAGUE}
     response = post_form(client, f"{page}/correct", data, page=page)
@@ -216,7 +171,7 @@ def test_correcting_gmail_to_a_colleague_delivers_it_to_the_colleague(app: Notic
 
 
 def test_a_correction_to_another_outside_address_waits_for_her_confirmation(
-    app: NoticeApp,
+    app: Web,
 ) -> None:
     client, page = app.client(), link(app.ann_hold)
     data: dict[str, str | list[str]] = {"recipient": GMAIL, "to": OUTLOOK}
@@ -240,7 +195,7 @@ def test_a_correction_to_another_outside_address_waits_for_her_confirmation(
     assert states(app.hold(new_hold.id)) == {OUTLOOK: "released"}
 
 
-def test_a_secret_plan_corrected_to_a_personal_address_is_refused(app: NoticeApp) -> None:
+def test_a_secret_plan_corrected_to_a_personal_address_is_refused(app: Web) -> None:
     typo = "d.okafor@example.polcie.uk"
     hold_id = app.quarantine.hold(
         SECRET_PLAN, ANN, [HeldRecipient(typo, Verdict.HOLD, ("looks like an own address",))]
@@ -258,7 +213,7 @@ def test_a_secret_plan_corrected_to_a_personal_address_is_refused(app: NoticeApp
 
 
 def test_a_correction_must_be_a_mail_address_for_a_recipient_still_held(
-    app: NoticeApp,
+    app: Web,
 ) -> None:
     client, page = app.client(), link(app.ann_hold)
     typed = post_form(client, f"{page}/correct", {"recipient": GMAIL, "to": "Raj"}, page=page)
@@ -277,7 +232,7 @@ def test_a_correction_must_be_a_mail_address_for_a_recipient_still_held(
     assert states(app.hold(app.bob_hold)) == {"wrong@example.com": "held"}
 
 
-def test_an_expired_link_says_so_and_whom_to_ask(app: NoticeApp) -> None:
+def test_an_expired_link_says_so_and_whom_to_ask(app: Web) -> None:
     days = Config().gateway.link_days
     past = LinkSigner(KEY, clock=lambda: time.time() - timedelta(days=days + 1).total_seconds())
     client, expired = app.client(), link(app.ann_hold, signer=past)
@@ -292,7 +247,7 @@ def test_an_expired_link_says_so_and_whom_to_ask(app: NoticeApp) -> None:
     assert app.sink.messages == []
 
 
-def test_links_that_are_not_genuine_or_not_hers_all_get_one_404(app: NoticeApp) -> None:
+def test_links_that_are_not_genuine_or_not_hers_all_get_one_404(app: Web) -> None:
     client = app.client()
     genuine = link(app.ann_hold)
     csrf = csrf_of(client.get(genuine).text)
@@ -319,7 +274,7 @@ def test_links_that_are_not_genuine_or_not_hers_all_get_one_404(app: NoticeApp) 
     assert app.sink.messages == []
 
 
-def test_a_form_without_its_csrf_token_changes_nothing(app: NoticeApp) -> None:
+def test_a_form_without_its_csrf_token_changes_nothing(app: Web) -> None:
     client, page = app.client(), link(app.ann_hold)
     client.get(page)
     confirm = client.post(f"{page}/confirm", data={"reason": REASON})
@@ -333,7 +288,7 @@ def test_a_form_without_its_csrf_token_changes_nothing(app: NoticeApp) -> None:
     assert app.trail(Action.CONFIRM) == app.trail(Action.CORRECT) == []
 
 
-def test_the_page_is_for_her_own_recipients_still_held(app: NoticeApp) -> None:
+def test_the_page_is_for_her_own_recipients_still_held(app: Web) -> None:
     app.quarantine.mark(app.ann_hold, [SCHOOL], RecipientState.REJECTED, "reviewer")
     page = app.client().get(link(app.ann_hold)).text
     assert f"{SCHOOL}: refused by a reviewer" in words(page)
@@ -342,7 +297,7 @@ def test_the_page_is_for_her_own_recipients_still_held(app: NoticeApp) -> None:
 
 
 def test_an_app_without_the_installation_key_refuses_every_link(
-    app: NoticeApp, database_url: str
+    app: Web, database_url: str
 ) -> None:
     keyless = create_web_app(Config(), database_url, app.quarantine, ("127.0.0.1", 9), SECRET)
     with serve(keyless) as url, httpx.Client(base_url=url, timeout=60) as client:
