@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from mailwarden.detect.finding import FindingType
+from mailwarden.detect.finding import Finding, FindingType
+from mailwarden.gateway.release import sent_recorder
 from mailwarden.record import open_record_database
 from mailwarden.record.sent import SentRecipient, SentStore
 from mailwarden.scan import Scanner
@@ -84,3 +85,28 @@ def test_nothing_is_kept_without_personal_data_or_without_a_delivery(
 ) -> None:
     assert sent.keep(scanner.scan_bytes(raw), raw, SENDER, delivered) is None
     assert sent.search() == []
+
+
+def test_a_release_keeps_the_findings_its_hold_kept_without_scanning_again(
+    sent: SentStore, scanner: Scanner
+) -> None:
+    """The hold's findings (here one the scanner itself would never make) are what the
+    released copy's record keeps; the message is only read again, for its headers."""
+    kept = Finding(
+        FindingType.KNOWN_RECORD, "CX-99017", "body", 1.0, "a case record", "known_record"
+    )
+    record_sent = sent_recorder(scanner, sent, "relay1", found=[kept])
+
+    record_sent(VISIT, SENDER, ["carol.white@example.police.uk"])
+
+    [record] = sent.search("welfare")
+    assert [(f.type, f.text) for f in record.findings] == [(FindingType.KNOWN_RECORD, "CX-99017")]
+    assert record.recipients == (SentRecipient("carol.white@example.police.uk", "to"),)
+
+
+def test_a_release_of_a_hold_that_kept_no_findings_scans_the_message(
+    sent: SentStore, scanner: Scanner
+) -> None:
+    sent_recorder(scanner, sent, "relay1")(VISIT, SENDER, ["carol.white@example.police.uk"])
+    [record] = sent.search("welfare")
+    assert (FindingType.PERSON, "Mia Evans") in {(f.type, f.text) for f in record.findings}

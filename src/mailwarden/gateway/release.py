@@ -24,6 +24,7 @@ import smtplib
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from mailwarden.detect.finding import Finding
 from mailwarden.gateway.quarantine import HoldNotFound, Quarantine, QuarantineError
 from mailwarden.record.audit import Action, AuditTrail
 from mailwarden.record.holds import Hold, RecipientState
@@ -103,12 +104,21 @@ class Scans(Protocol):
 
     def scan_bytes(self, raw: bytes, source: str = "") -> ScanReport: ...
 
+    def read_bytes(self, raw: bytes, source: str = "") -> ScanReport: ...
 
-def sent_recorder(scanner: Scans, store: SentStore, relay: str = "") -> RecordSent:
-    """A `record_sent` that scans the released message and keeps it (`SentStore.keep`)."""
+
+def sent_recorder(
+    scanner: Scans, store: SentStore, relay: str = "", found: Sequence[Finding] | None = None
+) -> RecordSent:
+    """A `record_sent` that keeps the released message's findings (`SentStore.keep`):
+    `found`, the ones its hold kept, with the message only read again; else a scan."""
 
     def record_sent(raw: bytes, sender: str, released: list[str]) -> None:
-        report = scanner.scan_bytes(raw, "release")
+        if found is None:
+            report = scanner.scan_bytes(raw, "release")
+        else:
+            report = scanner.read_bytes(raw, "release")
+            report.findings = list(found)
         store.keep(report, raw, sender, released, relay)
 
     return record_sent

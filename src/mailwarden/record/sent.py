@@ -183,7 +183,7 @@ class SentStore:
         findings = kept_findings(report.findings, report.segments)
         if not delivered or not findings:
             return None
-        fields = {d.recipient.mailbox.address: d.recipient.field.value for d in report.decisions}
+        fields = {r.mailbox.address: r.field.value for r in report.message.recipients}
         recipients = [SentRecipient(a, fields.get(a.lower(), "bcc")) for a in delivered]
         digest = hashlib.sha256(raw).hexdigest()
         earlier = self._same(digest, {r.address.lower() for r in recipients})

@@ -121,12 +121,11 @@ class WebContext:
         """Deliver a held message to these of its held recipients (`gateway.release`) and
         keep what a breach would need of it (`[gateway] keep_sent`); whom it went to.
         Raises `ReleaseError` in plain words."""
-        keep = self.config.gateway.keep_sent
-        record_sent = (
-            sent_recorder(self.scanner, SentStore(self.engine), self.quarantine.relay)
-            if keep
-            else None
-        )
+        record_sent = None
+        if self.config.gateway.keep_sent:
+            found = self.quarantine.findings(hold_id)  # what it was held for: no second scan
+            store = SentStore(self.engine)
+            record_sent = sent_recorder(self.scanner, store, self.quarantine.relay, found)
         return release(self.quarantine, hold_id, to, self.next_hop, by=by, record_sent=record_sent)
 
 
