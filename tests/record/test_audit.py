@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from multiprocessing.synchronize import Event
+from multiprocessing.synchronize import Barrier
 
 import pytest
 from alembic import command
@@ -220,26 +221,30 @@ def test_after_a_purge_only_what_it_purged_could_have_been_deleted(
     assert trail.verify().describe() == "3 entries, chain intact"
 
 
-def _append_many(url: str, actor: str, count: int, start: Event) -> None:
+def _append_many(url: str, actor: str, count: int, start: Barrier) -> None:
     engine = open_record_database(url)
-    start.wait(30)
+    with engine.connect():  # connected before the race, so neither starts ahead
+        pass
+    start.wait(30)  # both processes ready: on a busy machine a forked worker may lag
     trail = AuditTrail(engine)
     for n in range(count):
         trail.append(actor, Action.VERDICT, f"<m{n}@example.police.uk>", {"n": n})
+        # A relay appends per message, not in a tight loop: the pause lets the other
+        # process take SQLite's write lock between appends rather than after all 200.
+        time.sleep(0.002)
     engine.dispose()
 
 
 def test_two_processes_appending_at_once_leave_one_chain(database_url: str) -> None:
     open_record_database(database_url).dispose()  # migrated before the race
     fork = multiprocessing.get_context("fork")
-    start = fork.Event()
+    start = fork.Barrier(2)
     workers = [
         fork.Process(target=_append_many, args=(database_url, f"gateway@relay{i}", 200, start))
         for i in (1, 2)
     ]
     for worker in workers:
         worker.start()
-    start.set()
     for worker in workers:
         worker.join(120)
         assert worker.exitcode == 0
